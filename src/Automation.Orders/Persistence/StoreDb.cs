@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Automation.Orders.Clients;
+using Automation.Orders.Counters;
+using Automation.Orders.Employees;
+using Automation.Orders.Events;
+using Automation.Orders.Notifications;
+using Automation.Orders.Orders;
+using Automation.Orders.Payments;
+using Automation.Orders.Shipments;
+using Automation.Orders.Timeline;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Orders.Persistence;
+
+/// The store's EF Core context. It keeps its own migrations history table so it can share a database (and a
+/// connection and transaction) with the other modules' contexts.
+public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(options)
+{
+    public const string MigrationsHistoryTable = "__store_migrations";
+
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<Shipment> Shipments => Set<Shipment>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<ClientEmail> ClientEmails => Set<ClientEmail>();
+    public DbSet<ClientPhone> ClientPhones => Set<ClientPhone>();
+    public DbSet<Employee> Employees => Set<Employee>();
+    public DbSet<TimelineEntry> TimelineEntries => Set<TimelineEntry>();
+    public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
+    public DbSet<CodeCounter> CodeCounters => Set<CodeCounter>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DatabaseProvider Provider => Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
+
+    /// A context with its own connection, opened and closed by EF Core as needed.
+    public static StoreDb Create(string connectionString, DatabaseProvider provider) =>
+        new(new DbContextOptionsBuilder<StoreDb>().UseStore(connectionString, provider).Options);
+
+    /// A context on a connection someone else owns (and does not dispose), enlisted in their transaction if given,
+    /// so the store's changes commit or roll back together with theirs.
+    public static StoreDb Create(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider)
+    {
+        var db = new StoreDb(new DbContextOptionsBuilder<StoreDb>().UseStore(connection, provider).Options);
+        if (transaction is not null) db.Database.UseTransaction(transaction);
+        return db;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpOrderVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpOrderVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// Runs work in the current transaction, or in a new one committed at the end, so that several SaveChanges
+    /// (e.g. a payment and the event naming its generated id) land together or not at all.
+    public async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is not null) return await work(cancellationToken);
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        var result = await work(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.Build(modelBuilder);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite()) configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTextConverter>();
+        else configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+    }
+
+    /// Every change to an order row moves its version on; the UPDATE checks the version it was read with.
+    private void BumpOrderVersions()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<Order>())
+        {
+            if (entry.State != EntityState.Modified) continue;
+            var version = entry.Property(o => o.Version);
+            if (!version.IsModified) version.CurrentValue = version.OriginalValue + 1;
+        }
+    }
+}

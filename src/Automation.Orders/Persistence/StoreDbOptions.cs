@@ -1,0 +1,39 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Orders.Persistence;
+
+/// Provider set-up of StoreDb, also for hosts that register it with AddDbContext/AddDbContextFactory.
+public static class StoreDbOptions
+{
+    public static DbContextOptionsBuilder<StoreDb> UseStore(this DbContextOptionsBuilder<StoreDb> builder, string connectionString, DatabaseProvider provider)
+    {
+        ((DbContextOptionsBuilder)builder).UseStore(connectionString, provider);
+        return builder;
+    }
+
+    public static DbContextOptionsBuilder UseStore(this DbContextOptionsBuilder builder, string connectionString, DatabaseProvider provider) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => builder
+                .UseSqlite(connectionString, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable))
+                .AddInterceptors(SqliteConnectionTuning.Instance),
+            DatabaseProvider.PostgreSql => builder
+                .UseNpgsql(connectionString, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable)),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
+
+    public static DbContextOptionsBuilder<StoreDb> UseStore(this DbContextOptionsBuilder<StoreDb> builder, DbConnection connection, DatabaseProvider provider)
+    {
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => builder
+                .UseSqlite(connection, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable))
+                .AddInterceptors(SqliteConnectionTuning.Instance),
+            DatabaseProvider.PostgreSql => builder
+                .UseNpgsql(connection, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable)),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
+        return builder;
+    }
+}

@@ -1,0 +1,123 @@
+using Automation.Orders.Clients;
+using Automation.Orders.Counters;
+using Automation.Orders.Employees;
+using Automation.Orders.Events;
+using Automation.Orders.Notifications;
+using Automation.Orders.Orders;
+using Automation.Orders.Payments;
+using Automation.Orders.Shipments;
+using Automation.Orders.Timeline;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Automation.Orders.Persistence;
+
+/// The store's tables. Names here and in Migrations/ must agree: the migration is hand-written (no dotnet-ef here).
+internal static class StoreModel
+{
+    public static void Build(ModelBuilder model)
+    {
+        model.Entity<Order>(order =>
+        {
+            order.ToTable("orders");
+            order.Property(o => o.Number).IsRequired();
+            order.Property(o => o.Status).IsRequired();
+            order.Property(o => o.Currency).IsRequired();
+            order.Property(o => o.Items).HasJsonConversion();
+            order.Property(o => o.Fields).HasJsonConversion();
+            order.HasIndex(o => o.Number).IsUnique().HasDatabaseName("IX_orders_Number");
+            order.HasIndex(o => new { o.Status, o.Id }).HasDatabaseName("IX_orders_Status_Id");
+            order.HasIndex(o => o.ClientId).HasDatabaseName("IX_orders_ClientId");
+            order.HasOne<Client>().WithMany().HasForeignKey(o => o.ClientId).OnDelete(DeleteBehavior.Restrict)
+                .HasConstraintName("FK_orders_clients_ClientId");
+            order.HasMany(o => o.Shipments).WithOne().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_shipments_orders_OrderId");
+            order.HasMany(o => o.Payments).WithOne().HasForeignKey(p => p.OrderId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_payments_orders_OrderId");
+        });
+        model.Entity<Shipment>(shipment =>
+        {
+            shipment.ToTable("shipments");
+            shipment.HasIndex(s => s.OrderId).HasDatabaseName("IX_shipments_OrderId");
+        });
+        model.Entity<Payment>(payment =>
+        {
+            payment.ToTable("payments");
+            payment.HasIndex(p => p.OrderId).HasDatabaseName("IX_payments_OrderId");
+        });
+        BuildClients(model);
+        model.Entity<Employee>(employee =>
+        {
+            employee.ToTable("employees");
+            employee.HasIndex(e => e.Email).IsUnique().HasDatabaseName("IX_employees_Email");
+        });
+        model.Entity<TimelineEntry>(entry =>
+        {
+            entry.ToTable("timeline_entries");
+            entry.Property(e => e.Kind).HasConversion<string>();
+            entry.HasIndex(e => new { e.OrderId, e.Id }).HasDatabaseName("IX_timeline_entries_OrderId_Id");
+            entry.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_timeline_entries_orders_OrderId");
+        });
+        model.Entity<InboxEvent>(inbox =>
+        {
+            inbox.ToTable("inbox_events");
+            inbox.HasIndex(e => e.IdempotencyKey).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL")
+                .HasDatabaseName("IX_inbox_events_IdempotencyKey");
+            inbox.HasIndex(e => new { e.ProcessedAt, e.Id }).HasDatabaseName("IX_inbox_events_ProcessedAt_Id");
+            inbox.HasIndex(e => e.OrderId).HasDatabaseName("IX_inbox_events_OrderId");
+        });
+        model.Entity<CodeCounter>(counter =>
+        {
+            counter.ToTable("code_counters");
+            counter.HasKey(c => c.Name);
+        });
+        model.Entity<Notification>(notification =>
+        {
+            notification.ToTable("notifications");
+            notification.HasIndex(n => new { n.EmployeeId, n.Id }).HasDatabaseName("IX_notifications_EmployeeId_Id");
+            notification.HasOne<Employee>().WithMany().HasForeignKey(n => n.EmployeeId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_notifications_employees_EmployeeId");
+        });
+    }
+
+    private static void BuildClients(ModelBuilder model)
+    {
+        model.Entity<Client>(client =>
+        {
+            client.ToTable("clients");
+            client.Property(c => c.Kind).HasConversion<string>();
+            client.HasIndex(c => c.VisitorId).HasDatabaseName("IX_clients_VisitorId");
+            client.HasMany(c => c.Emails).WithOne().HasForeignKey(e => e.ClientId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_client_emails_clients_ClientId");
+            client.HasMany(c => c.Phones).WithOne().HasForeignKey(p => p.ClientId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_client_phones_clients_ClientId");
+        });
+        model.Entity<ClientEmail>(email =>
+        {
+            email.ToTable("client_emails");
+            email.Property(e => e.Type).HasConversion<string>();
+            email.HasIndex(e => e.Normalized).HasDatabaseName("IX_client_emails_Normalized");
+            email.HasIndex(e => e.ClientId).HasDatabaseName("IX_client_emails_ClientId");
+        });
+        model.Entity<ClientPhone>(phone =>
+        {
+            phone.ToTable("client_phones");
+            phone.Property(p => p.Type).HasConversion<string>();
+            phone.HasIndex(p => p.Digits).HasDatabaseName("IX_client_phones_Digits");
+            phone.HasIndex(p => p.ClientId).HasDatabaseName("IX_client_phones_ClientId");
+        });
+    }
+
+    /// Stores the property as JSON text, with a comparer so in-place changes (fields["x"] = "y") are saved.
+    private static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class
+    {
+        var comparer = new ValueComparer<T>(
+            (a, b) => StoreJson.Write(a) == StoreJson.Write(b),
+            v => StoreJson.Write(v).GetHashCode(StringComparison.Ordinal),
+            v => StoreJson.Copy(v));
+        property.HasConversion(v => StoreJson.Write(v), s => StoreJson.Read<T>(s), comparer).IsRequired();
+        return property;
+    }
+}
