@@ -1,0 +1,239 @@
+using System.Text.Json.Nodes;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Automation.Workflows.Runtime;
+
+/// Starts, resumes and cancels workflow instances. Every step commits its instance state, bookmarks, journal and the
+/// domain changes its activities made in one transaction; a bookmark is consumed exactly once.
+public sealed class WorkflowEngine(
+    WorkflowDatabase database, WorkflowDefinitions definitions, ExpressionEngine expressions, ITimerScheduler timers,
+    IServiceProvider services, TimeProvider clock, IEnumerable<IExpressionModelContributor> contributors,
+    ILogger<WorkflowEngine>? logger = null)
+{
+    private const int MaxAttempts = 8;
+    private readonly ILogger _log = logger ?? NullLogger<WorkflowEngine>.Instance;
+    private readonly InstanceLocks _locks = new();
+    private readonly IExpressionModelContributor[] _contributors = contributors.ToArray();
+
+    public WorkflowDatabase Database => database;
+    public WorkflowDefinitions Definitions => definitions;
+
+    /// Starts the published version of a definition and runs it until it finishes or waits; one commit.
+    public async Task<InstanceResult> StartAsync(StartWorkflow request, CancellationToken ct = default)
+    {
+        await using var work = await database.BeginAsync(ct);
+        var result = await StartAsync(work, request, ct);
+        await work.CommitAsync(ct);
+        return result;
+    }
+
+    /// Starts an instance inside a caller's unit of work: it runs now and commits with the caller's other changes.
+    public async Task<InstanceResult> StartAsync(StepUnitOfWork work, StartWorkflow request, CancellationToken ct = default)
+    {
+        var workflow = request.VersionId is { } versionId
+            ? await definitions.GetVersionAsync(versionId, ct)
+            : await definitions.GetPublishedAsync(request.DefinitionId, ct)
+              ?? throw new WorkflowNotFoundException(request.DefinitionId);
+        var now = clock.GetUtcNow();
+        var record = new InstanceRecord
+        {
+            Id = request.InstanceId ?? Ids.New(), DefinitionId = workflow.Definition.DefinitionId,
+            DefinitionVersionId = workflow.Definition.Id, Version = workflow.Definition.Version,
+            CorrelationId = request.CorrelationId, Status = nameof(WorkflowStatus.Running), State = "{}",
+            CreatedAt = now, UpdatedAt = now,
+        };
+        var state = new InstanceState { Input = request.Input };
+        var step = await NewStepAsync(workflow, record, state, work, ct);
+        FlowchartRunner.ScheduleStart(step);
+        await FlowchartRunner.RunQueueAsync(step);
+        Stage(work, step, record, isNew: true, existing: [], consumed: null);
+        return new InstanceResult(record.Id, Enum.Parse<WorkflowStatus>(record.Status), record.Faults);
+    }
+
+    /// Resumes the instance waiting on this bookmark (the opaque token of a resume URL). Null when the bookmark is
+    /// gone: already resumed, cancelled, or never existed.
+    public async Task<InstanceResult?> ResumeAsync(string bookmarkId, JsonNode? input = null, CancellationToken ct = default)
+    {
+        string? instanceId;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var db = WorkflowDb.Create(connection, database.Provider))
+            instanceId = await db.Bookmarks.Where(b => b.Id == bookmarkId).Select(b => b.InstanceId).FirstOrDefaultAsync(ct);
+        return instanceId is null ? null : await ResumeInstanceAsync(instanceId, bookmarkId, input, ct);
+    }
+
+    /// Resumes every bookmark matching a stimulus (name + payload), found through the hash index, optionally only
+    /// those of one correlation id (e.g. one order).
+    public async Task<IReadOnlyList<InstanceResult>> ResumeAsync(Stimulus stimulus, JsonNode? input = null, CancellationToken ct = default)
+    {
+        var hash = StimulusHash.Compute(stimulus.Name, stimulus.Payload);
+        List<(string Id, string InstanceId)> matches;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var db = WorkflowDb.Create(connection, database.Provider))
+        {
+            var query = db.Bookmarks.Where(b => b.Hash == hash);
+            if (stimulus.CorrelationId is { } correlation) query = query.Where(b => b.CorrelationId == correlation);
+            matches = (await query.Select(b => new { b.Id, b.InstanceId }).ToListAsync(ct)).Select(b => (b.Id, b.InstanceId)).ToList();
+        }
+        var results = new List<InstanceResult>();
+        foreach (var (id, instanceId) in matches)
+            if (await ResumeInstanceAsync(instanceId, id, input, ct) is { } result) results.Add(result);
+        return results;
+    }
+
+    /// Resumes every timer bookmark due at <paramref name="now"/>; what the scheduler's jobs do, and a safety net.
+    public async Task<int> ResumeDueTimersAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        List<(string Id, string InstanceId)> due;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var db = WorkflowDb.Create(connection, database.Provider))
+            due = (await db.Bookmarks.Where(b => b.ResumeAt != null && b.ResumeAt <= now).OrderBy(b => b.ResumeAt)
+                .Select(b => new { b.Id, b.InstanceId }).Take(1000).ToListAsync(ct)).Select(b => (b.Id, b.InstanceId)).ToList();
+        var resumed = 0;
+        foreach (var (id, instanceId) in due)
+            if (await ResumeInstanceAsync(instanceId, id, null, ct) is not null) resumed++;
+        return resumed;
+    }
+
+    /// Cancels an instance: its bookmarks and timers go, waiting activities are told, the journal says why.
+    public async Task<bool> CancelAsync(string instanceId, string reason, CancellationToken ct = default) =>
+        await RunStepAsync(instanceId, null, null, async (work, step) => { step.RequestCancel(reason); await Task.CompletedTask; }, ct) is not null;
+
+    /// Cancels an instance inside a caller's unit of work. When the caller is that instance's own running step, the
+    /// step stops after the current activity.
+    public async Task CancelAsync(StepUnitOfWork work, string instanceId, string reason, CancellationToken ct = default)
+    {
+        if (work.ActiveSteps.TryGetValue(instanceId, out var running))
+        {
+            running.RequestCancel(reason);
+            return;
+        }
+        var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
+        if (loaded is not { } l || IsDone(l.Record.Status)) return;
+        var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct);
+        var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
+        step.RequestCancel(reason);
+        Stage(work, step, l.Record, isNew: false, l.Bookmarks, consumed: null);
+    }
+
+    /// Continues instances whose last commit left work scheduled (a crash between steps, or a commit point).
+    public async Task<int> RecoverAsync(CancellationToken ct = default)
+    {
+        List<string> running;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var db = WorkflowDb.Create(connection, database.Provider))
+            running = await db.Instances.Where(i => i.Status == nameof(WorkflowStatus.Running)).Select(i => i.Id).ToListAsync(ct);
+        foreach (var id in running)
+            await RunStepAsync(id, null, null, (_, step) => FlowchartRunner.RunQueueAsync(step), ct);
+        return running.Count;
+    }
+
+    public async Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var db = WorkflowDb.Create(connection, database.Provider);
+        return await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, ct);
+    }
+
+    private Task<InstanceResult?> ResumeInstanceAsync(string instanceId, string bookmarkId, JsonNode? input, CancellationToken ct) =>
+        RunStepAsync(instanceId, bookmarkId, input, async (work, step) =>
+        {
+            var bookmark = step.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+            if (bookmark is null) throw new BookmarkGoneException(bookmarkId);
+            await FlowchartRunner.ResumeAsync(step, ToBookmark(bookmark), input);
+        }, ct);
+
+    /// Loads an instance, runs one step on it and commits; retries from a fresh load when another step or node
+    /// committed first. Returns null when there was nothing to do (instance done, bookmark gone).
+    private async Task<InstanceResult?> RunStepAsync(string instanceId, string? consumes, JsonNode? input,
+        Func<StepUnitOfWork, WorkflowStep, ValueTask> act, CancellationToken ct)
+    {
+        using var held = await _locks.AcquireAsync(instanceId, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var work = await database.BeginAsync(ct);
+            var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
+            if (loaded is not { } l || IsDone(l.Record.Status)) return null;
+            if (consumes is not null && l.Bookmarks.All(b => b.Id != consumes)) return null;
+            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct);
+            var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
+            step.Bookmarks = l.Bookmarks;
+            try
+            {
+                await act(work, step);
+                Stage(work, step, l.Record, isNew: false, l.Bookmarks, consumes);
+                await work.CommitAsync(ct);
+                return new InstanceResult(l.Record.Id, Enum.Parse<WorkflowStatus>(l.Record.Status), step.Faults);
+            }
+            catch (BookmarkGoneException)
+            {
+                return null;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                _log.LogDebug("Instance {Instance} changed under step attempt {Attempt}; retrying", instanceId, attempt);
+            }
+        }
+    }
+
+    private async Task<WorkflowStep> NewStepAsync(CompiledWorkflow workflow, InstanceRecord record, InstanceState state, StepUnitOfWork work, CancellationToken ct)
+    {
+        var info = new WorkflowInstanceInfo(record.Id, record.DefinitionId, record.DefinitionVersionId, record.Version, record.CorrelationId);
+        var step = new WorkflowStep(workflow, info, state, work, expressions, services, clock, ct);
+        foreach (var contributor in _contributors) await contributor.ContributeAsync(step.Model, info, work, ct);
+        work.ActiveSteps[record.Id] = step;
+        return step;
+    }
+
+    private void Stage(StepUnitOfWork work, WorkflowStep step, InstanceRecord record, bool isNew, IReadOnlyList<BookmarkRecord> existing, string? consumed)
+    {
+        var (schedule, cancel) = InstanceStore.Stage(work, step, record, isNew, existing, consumed);
+        work.ActiveSteps.Remove(record.Id);
+        if (schedule.Count > 0 || cancel.Count > 0)
+            work.AfterCommit(async ct =>
+            {
+                if (cancel.Count > 0) await timers.CancelAsync(cancel, ct);
+                if (schedule.Count > 0) await timers.ScheduleAsync(schedule, ct);
+            });
+    }
+
+    private static bool IsDone(string status) =>
+        status is nameof(WorkflowStatus.Finished) or nameof(WorkflowStatus.Cancelled) or nameof(WorkflowStatus.Faulted);
+
+    private static Bookmark ToBookmark(BookmarkRecord b) =>
+        new(b.Id, b.Name, b.Hash, b.InstanceId, b.CorrelationId, b.ActivityId, b.Payload, b.ResumeAt, b.Data, b.CreatedAt);
+}
+
+/// What to start: a definition (its published version, or a given version), a correlation id and input.
+public sealed record StartWorkflow(string DefinitionId, string? CorrelationId = null, JsonObject? Input = null)
+{
+    public string? VersionId { get; init; }
+    public string? InstanceId { get; init; }
+}
+
+/// A stimulus that resumes bookmarks: the activity type (e.g. `Elsa.Event`) and its match payload.
+public sealed record Stimulus(string Name, object? Payload = null, string? CorrelationId = null);
+
+public sealed record InstanceResult(string InstanceId, WorkflowStatus Status, int Faults);
+
+/// Adds roots (e.g. `Order`) to the expression model of every step.
+public interface IExpressionModelContributor
+{
+    ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, StepUnitOfWork work, CancellationToken ct);
+}
+
+/// Schedules timer bookmarks to be resumed at their time (Quartz in the host).
+public interface ITimerScheduler
+{
+    Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct);
+    Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct);
+}
+
+public sealed class WorkflowNotFoundException(string definitionId)
+    : Exception($"No published workflow '{definitionId}'.")
+{
+    public string DefinitionId { get; } = definitionId;
+}
