@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Automation.Testing;
+using Automation.Workflows.Builtins;
+using Automation.Workflows.Descriptors;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Model;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Workflows.Tests.Runtime;
+
+/// A real engine on a SQLite file (or PostgreSQL) with a clock the test moves.
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly IDisposable? _cleanup;
+
+    private EngineHarness(WorkflowDatabase database, IDisposable? cleanup)
+    {
+        _cleanup = cleanup;
+        Database = database;
+        Registry = ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(EngineHarness).Assembly);
+        Expressions = ExpressionEngine.CreateDefault();
+        Definitions = new WorkflowDefinitions(database, Registry, Expressions, Clock);
+        Engine = new WorkflowEngine(database, Definitions, Expressions, Timers, new EmptyServices(), Clock, []);
+    }
+
+    public WorkflowDatabase Database { get; }
+    public ActivityRegistry Registry { get; }
+    public ExpressionEngine Expressions { get; }
+    public WorkflowDefinitions Definitions { get; }
+    public WorkflowEngine Engine { get; }
+    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+    public RecordingTimers Timers { get; } = new();
+
+    public static async Task<EngineHarness> SqliteAsync()
+    {
+        var file = TestDatabases.NewSqliteFile();
+        var harness = new EngineHarness(new WorkflowDatabase(DatabaseProvider.Sqlite, file.ConnectionString), file);
+        await harness.Database.MigrateAsync();
+        return harness;
+    }
+
+    public static async Task<EngineHarness> PostgresAsync()
+    {
+        var database = await TestDatabases.PostgresAsync();
+        var harness = new EngineHarness(new WorkflowDatabase(DatabaseProvider.PostgreSql, database.ConnectionString), database);
+        await harness.Database.MigrateAsync();
+        return harness;
+    }
+
+    public Task<WorkflowDefinition> PublishAsync(string json) => Definitions.SaveAsync(WorkflowJson.Parse(json), publish: true);
+
+    /// The journal of an instance, oldest first, as "activityId:Event".
+    public async Task<List<string>> JournalAsync(string instanceId, params string[] events)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var db = WorkflowDb.Create(connection, Database.Provider);
+        var lines = await db.Journal.Where(j => j.InstanceId == instanceId).OrderBy(j => j.Id).ToListAsync();
+        return lines.Where(j => events.Length == 0 || events.Contains(j.Event)).Select(j => $"{j.ActivityId}:{j.Event}").ToList();
+    }
+
+    public async Task<JournalRecord> JournalEntryAsync(string instanceId, string activityId)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var db = WorkflowDb.Create(connection, Database.Provider);
+        return await db.Journal.Where(j => j.InstanceId == instanceId && j.ActivityId == activityId).OrderByDescending(j => j.Id).FirstAsync();
+    }
+
+    public async Task<int> BookmarkCountAsync(string? instanceId = null)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var db = WorkflowDb.Create(connection, Database.Provider);
+        return await db.Bookmarks.CountAsync(b => instanceId == null || b.InstanceId == instanceId);
+    }
+
+    public async Task<InstanceState> StateAsync(string instanceId)
+    {
+        var record = await Engine.GetInstanceAsync(instanceId);
+        return System.Text.Json.JsonSerializer.Deserialize<InstanceState>(record!.State, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _cleanup?.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+}
+
+/// A clock that moves only when the test says so.
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+    public override DateTimeOffset GetUtcNow() => _now;
+    public void Advance(TimeSpan by) => _now += by;
+}
+
+/// Records what the engine asks the scheduler to do; the test fires timers through ResumeDueTimersAsync.
+public sealed class RecordingTimers : ITimerScheduler
+{
+    public List<(string BookmarkId, DateTimeOffset At)> Scheduled { get; } = [];
+    public List<string> Cancelled { get; } = [];
+
+    public Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct)
+    {
+        lock (Scheduled) Scheduled.AddRange(timers);
+        return Task.CompletedTask;
+    }
+
+    public Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
+    {
+        lock (Cancelled) Cancelled.AddRange(bookmarkIds);
+        return Task.CompletedTask;
+    }
+}
+
+/// Writes Elsa 3 workflow JSON for tests: activities as (id, type, inputs) and connections as "a->b" or "a:Port->b".
+public static class Flow
+{
+    public static string Json(string definitionId, IEnumerable<(string Id, string Type, object? Inputs)> activities, params string[] connections)
+    {
+        var list = new JsonArray();
+        foreach (var (id, type, inputs) in activities)
+        {
+            var activity = new JsonObject { ["id"] = id, ["nodeId"] = $"Workflow1:flow1:{id}", ["name"] = id, ["type"] = type, ["version"] = 1 };
+            if (inputs is not null)
+                foreach (var (name, value) in System.Text.Json.JsonSerializer.SerializeToNode(inputs)!.AsObject())
+                    activity[name] = value is JsonObject { } o && o.ContainsKey("expression") ? o.DeepClone()
+                        : new JsonObject { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value?.DeepClone() } };
+            list.Add(activity);
+        }
+        var links = new JsonArray();
+        foreach (var c in connections)
+        {
+            var parts = c.Split("->");
+            var source = parts[0].Split(':');
+            links.Add(new JsonObject
+            {
+                ["source"] = new JsonObject { ["activity"] = source[0], ["port"] = source.Length > 1 ? source[1] : "Done" },
+                ["target"] = new JsonObject { ["activity"] = parts[1], ["port"] = "In" },
+                ["vertices"] = new JsonArray(),
+            });
+        }
+        var doc = new JsonObject
+        {
+            ["id"] = definitionId + "-v1", ["definitionId"] = definitionId, ["name"] = definitionId, ["version"] = 1,
+            ["variables"] = new JsonArray(), ["customProperties"] = new JsonObject(),
+            ["root"] = new JsonObject
+            {
+                ["id"] = "flow1", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = list, ["connections"] = links,
+            },
+        };
+        return doc.ToJsonString();
+    }
+
+    public static object Expr(string type, string value) => new { typeName = "Object", expression = new { type, value } };
+}
