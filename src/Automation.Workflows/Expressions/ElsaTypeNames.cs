@@ -7,12 +7,25 @@ public static class ElsaTypeNames
 {
     private static readonly Dictionary<Type, string> Aliases = new()
     {
-        [typeof(object)] = "Object", [typeof(string)] = "String", [typeof(bool)] = "Boolean",
-        [typeof(byte)] = "Byte", [typeof(short)] = "Int16", [typeof(int)] = "Int32", [typeof(long)] = "Int64",
-        [typeof(float)] = "Single", [typeof(double)] = "Double", [typeof(decimal)] = "Decimal",
-        [typeof(DateTime)] = "DateTime", [typeof(DateTimeOffset)] = "DateTimeOffset", [typeof(DateOnly)] = "DateOnly",
-        [typeof(TimeOnly)] = "TimeOnly", [typeof(TimeSpan)] = "TimeSpan", [typeof(Guid)] = "Guid",
-        [typeof(JsonNode)] = "JsonNode", [typeof(JsonObject)] = "JsonObject", [typeof(JsonArray)] = "JsonArray",
+        [typeof(object)] = "Object",
+        [typeof(string)] = "String",
+        [typeof(bool)] = "Boolean",
+        [typeof(byte)] = "Byte",
+        [typeof(short)] = "Int16",
+        [typeof(int)] = "Int32",
+        [typeof(long)] = "Int64",
+        [typeof(float)] = "Single",
+        [typeof(double)] = "Double",
+        [typeof(decimal)] = "Decimal",
+        [typeof(DateTime)] = "DateTime",
+        [typeof(DateTimeOffset)] = "DateTimeOffset",
+        [typeof(DateOnly)] = "DateOnly",
+        [typeof(TimeOnly)] = "TimeOnly",
+        [typeof(TimeSpan)] = "TimeSpan",
+        [typeof(Guid)] = "Guid",
+        [typeof(JsonNode)] = "JsonNode",
+        [typeof(JsonObject)] = "JsonObject",
+        [typeof(JsonArray)] = "JsonArray",
     };
 
     public static string Of(Type type)

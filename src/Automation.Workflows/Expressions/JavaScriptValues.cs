@@ -1,10 +1,10 @@
 using System.Text.Json;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using System.Text.Json.Serialization;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
 using Jint.Native.Object;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace Automation.Workflows.Expressions;
 

@@ -129,8 +129,22 @@ internal static class LiquidFilters
             if (format[i] != '%' || i + 1 == format.Length) { result.Append('\'').Append(format[i] == '\'' ? "\\'" : format[i]).Append('\''); continue; }
             result.Append(format[++i] switch
             {
-                'Y' => "yyyy", 'y' => "yy", 'm' => "MM", 'd' => "dd", 'e' => "%d", 'H' => "HH", 'I' => "hh", 'M' => "mm",
-                'S' => "ss", 'p' => "tt", 'b' => "MMM", 'B' => "MMMM", 'a' => "ddd", 'A' => "dddd", 'z' => "zzz", '%' => "'%'",
+                'Y' => "yyyy",
+                'y' => "yy",
+                'm' => "MM",
+                'd' => "dd",
+                'e' => "%d",
+                'H' => "HH",
+                'I' => "hh",
+                'M' => "mm",
+                'S' => "ss",
+                'p' => "tt",
+                'b' => "MMM",
+                'B' => "MMMM",
+                'a' => "ddd",
+                'A' => "dddd",
+                'z' => "zzz",
+                '%' => "'%'",
                 var other => $"'%{other}'",
             });
         }
