@@ -72,7 +72,7 @@ public sealed partial class JavaScriptEvaluator(JavaScriptLimits? limits = null)
             var es6 = Es6Feature(script);
             throw new ExpressionException(es6 is null
                 ? $"JavaScript: syntax error: {e.Message}"
-                : $"JavaScript: only ES5 is supported; {es6} are not ({e.Message})", e);
+                : $"JavaScript: only ES5 is supported, and this script uses {es6} ({e.Message})", e);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using HandlebarsDotNet;
+using HandlebarsDotNet.IO;
 
 namespace Automation.Workflows.Expressions;
 
@@ -16,7 +17,9 @@ public sealed class LiquidEvaluator : IExpressionEvaluator
     public LiquidEvaluator(TimeProvider? clock = null)
     {
         // Output feeds emails, SMS and comments, which escape for their own medium; HTML-escaping here would double it.
-        _handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, FormatProvider = CultureInfo.InvariantCulture });
+        var configuration = new HandlebarsConfiguration { NoEscape = true, FormatProvider = CultureInfo.InvariantCulture };
+        configuration.FormatterProviders.Add(new DateFormatter());
+        _handlebars = Handlebars.Create(configuration);
         LiquidFilters.Register(_handlebars, clock ?? TimeProvider.System);
     }
 
@@ -72,5 +75,23 @@ public sealed class LiquidEvaluator : IExpressionEvaluator
         for (var inner = error.InnerException; inner is not null; inner = inner.InnerException)
             if (inner is ExpressionException known) return known;
         return new ExpressionException($"Liquid: {error.Message}", error);
+    }
+
+    /// Renders dates as `2024-03-09 14:30:00 +01:00`, the same on every server, instead of the culture's month-first form.
+    private sealed class DateFormatter : IFormatter, IFormatterProvider
+    {
+        public void Format<T>(T value, in EncodedTextWriter writer) => writer.Write(value switch
+        {
+            DateTimeOffset date => date.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
+            DateTime date => date.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+        }, false);
+
+        public bool TryCreateFormatter(Type type, out IFormatter formatter)
+        {
+            var isDate = type == typeof(DateTimeOffset) || type == typeof(DateTime);
+            formatter = this;
+            return isDate;
+        }
     }
 }

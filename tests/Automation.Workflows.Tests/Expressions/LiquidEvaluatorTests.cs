@@ -42,9 +42,12 @@ public sealed class LiquidEvaluatorTests
     [Fact]
     public void Paths_read_public_properties_of_clr_objects()
     {
-        var model = new ExpressionModel { ["Order"] = new { Number = 7L, Client = new { Name = "Bob" }, Amount = 10.5 } };
+        var created = new DateTimeOffset(2024, 3, 9, 14, 30, 0, TimeSpan.FromHours(1));
+        var model = new ExpressionModel { ["Order"] = new { Number = 7L, Client = new { Name = "Bob" }, Amount = 10.5, Created = created } };
 
-        Assert.Equal("7 Bob 10.5", Render("{{ Order.Number }} {{ Order.Client.Name }} {{ Order.Amount }}", model));
+        var text = Render("{{ Order.Number }} {{ Order.Client.Name }} {{ Order.Amount }} {{ Order.Created }}", model);
+
+        Assert.Equal("7 Bob 10.5 2024-03-09 14:30:00 +01:00", text);
     }
 
     [Fact]
