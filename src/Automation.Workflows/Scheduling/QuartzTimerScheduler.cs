@@ -1,0 +1,69 @@
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Automation.Workflows.Scheduling;
+
+/// Timer bookmarks as Quartz jobs in the persistent job store: they survive restarts, and with a clustered store
+/// each fires on one node only. The bookmark itself is the truth; a job that fires for a consumed bookmark does nothing.
+public sealed class QuartzTimerScheduler(ISchedulerFactory schedulers, ILogger<QuartzTimerScheduler> log) : ITimerScheduler
+{
+    public const string Group = "workflow-timers";
+
+    public async Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        foreach (var (bookmarkId, at) in timers)
+        {
+            var job = JobBuilder.Create<ResumeTimerJob>()
+                .WithIdentity(bookmarkId, Group)
+                .UsingJobData(ResumeTimerJob.BookmarkKey, bookmarkId)
+                .RequestRecovery()
+                .Build();
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(bookmarkId, Group)
+                .StartAt(at)
+                .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                .Build();
+            await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
+        }
+    }
+
+    public async Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        await scheduler.DeleteJobs(bookmarkIds.Select(id => new JobKey(id, Group)).ToArray(), ct);
+    }
+
+    /// Schedules timer bookmarks that have no job: a crash between a step's commit and its scheduling call.
+    public async Task<int> ReconcileAsync(WorkflowDatabase database, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var db = WorkflowDb.Create(connection, database.Provider);
+        var timers = await db.Bookmarks.Where(b => b.ResumeAt != null).Select(b => new { b.Id, b.ResumeAt }).ToListAsync(ct);
+        var missing = new List<(string, DateTimeOffset)>();
+        foreach (var timer in timers)
+            if (!await scheduler.Exists(new JobKey(timer.Id, Group), ct)) missing.Add((timer.Id, timer.ResumeAt!.Value));
+        if (missing.Count > 0)
+        {
+            log.LogWarning("Scheduling {Count} timer(s) that had no job after the last stop", missing.Count);
+            await ScheduleAsync(missing, ct);
+        }
+        return missing.Count;
+    }
+}
+
+/// Resumes the workflow waiting on a timer bookmark.
+public sealed class ResumeTimerJob(WorkflowEngine engine) : IJob
+{
+    public const string BookmarkKey = "bookmarkId";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
+    {
+        var bookmarkId = context.MergedJobDataMap.GetString(BookmarkKey);
+        if (bookmarkId is not null) await engine.ResumeAsync(bookmarkId, null, ct);
+    }
+}
