@@ -1,0 +1,46 @@
+using System.Globalization;
+using Automation.Orders.Orders;
+using Automation.Orders.Persistence;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Rules.Expressions;
+
+/// Adds `Order` (number, status, amount, flags, Fields, Client, Responsible) to the expressions of every instance
+/// whose correlation id is an order id.
+public sealed class OrderExpressionModel : IExpressionModelContributor
+{
+    public async ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, StepUnitOfWork work, CancellationToken ct)
+    {
+        if (!long.TryParse(instance.CorrelationId, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)) return;
+        var db = work.Db<StoreDb>();
+        if (await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) is { } order) model["Order"] = await DescribeAsync(db, order, ct);
+    }
+
+    /// The `Order` root for one order.
+    public static async Task<Dictionary<string, object?>> DescribeAsync(StoreDb db, Order order, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).FirstOrDefaultAsync(c => c.Id == order.ClientId, ct);
+        var responsible = order.ResponsibleId is { } id ? await db.Employees.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct) : null;
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["Id"] = order.Id, ["Number"] = order.Number, ["Status"] = order.Status, ["Amount"] = order.Amount,
+            ["Currency"] = order.Currency, ["IsPaid"] = order.IsPaid, ["IsShipped"] = order.IsShipped,
+            ["IsCanceled"] = order.IsCanceled, ["CancelReason"] = order.CancelReason, ["DeliveryAllowed"] = order.DeliveryAllowed,
+            ["CreatedAt"] = order.CreatedAt, ["StatusChangedAt"] = order.StatusChangedAt, ["ResponsibleId"] = order.ResponsibleId,
+            ["Fields"] = order.Fields.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
+            ["Client"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["Id"] = client?.Id, ["Name"] = client?.Name,
+                ["Email"] = client?.Emails.OrderBy(e => e.Id).FirstOrDefault()?.Value,
+                ["Phone"] = client?.Phones.OrderBy(p => p.Id).FirstOrDefault()?.Value,
+            },
+            ["Responsible"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["Id"] = responsible?.Id, ["Name"] = responsible?.Name, ["Email"] = responsible?.Email, ["Phone"] = responsible?.Phone,
+            },
+        };
+    }
+}

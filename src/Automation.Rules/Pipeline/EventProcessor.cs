@@ -1,0 +1,114 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Automation.Orders.Events;
+using Automation.Orders.Orders;
+using Automation.Orders.Persistence;
+using Automation.Rules.Conditions;
+using Automation.Rules.Expressions;
+using Automation.Rules.Triggers;
+using Automation.Workflows.Activities;
+using Automation.Workflows.Builtins;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Rules.Pipeline;
+
+/// Processes inbox events (DESIGN.md §4 Triggers): resumes the order's workflows waiting for the event, then lets the
+/// first eligible trigger in status order move the order (one move per event), and marks the event processed in
+/// the same unit of work as the move.
+public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expressions, TimeProvider clock)
+{
+    private static readonly IReadOnlyDictionary<string, string[]> TriggerTypesByEvent = typeof(OrderTrigger).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false } && typeof(OrderTrigger).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+        .Select(t => (Trigger: (OrderTrigger)Activator.CreateInstance(t)!, Attribute: t.GetCustomAttribute<ActivityAttribute>(false)))
+        .Where(x => x.Attribute is not null)
+        .GroupBy(x => x.Trigger.EventType, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Select(x => x.Attribute!.TypeName).ToArray(), StringComparer.Ordinal);
+
+    /// The trigger activity types that listen to an event type (e.g. `payment.received` → `Automation.PaymentTrigger`).
+    public static IReadOnlyList<string> TriggerTypesFor(string eventType) => TriggerTypesByEvent.GetValueOrDefault(eventType) ?? [];
+
+    public async Task<EventOutcome> ProcessAsync(long eventId, CancellationToken ct = default)
+    {
+        var engine = pipeline.Engine;
+        InboxEvent? pending;
+        await using (var peek = await engine.Database.BeginAsync(ct))
+            pending = await peek.Db<StoreDb>().InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
+        if (pending is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
+        if (pending.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, pending.OrderId, "already processed: " + pending.Outcome);
+        var data = JsonNode.Parse(pending.Data) as JsonObject ?? new JsonObject();
+
+        // Waits on this event (Elsa.Event with the event type as its name) resume in their own steps first.
+        var resumed = pending.OrderId is { } waitingOrder
+            ? (await engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(pending.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count
+            : 0;
+
+        await using var work = await engine.Database.BeginAsync(ct);
+        var db = work.Db<StoreDb>();
+        var inboxEvent = await db.InboxEvents.FirstAsync(e => e.Id == eventId, ct);
+        if (inboxEvent.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, inboxEvent.OrderId, "already processed: " + inboxEvent.Outcome);
+        var outcome = inboxEvent.OrderId is { } orderId
+            ? await MoveByTriggersAsync(work, db, new OrderEvent(inboxEvent.Type, orderId, data), ct)
+            : EventOutcome.NotMoved(eventId, null, "the event names no order");
+        outcome = outcome with { EventId = eventId, ResumedWaits = resumed };
+        inboxEvent.ProcessedAt = clock.GetUtcNow();
+        inboxEvent.LockedUntil = null;
+        inboxEvent.Outcome = outcome.Describe();
+        await work.CommitAsync(ct);
+        return outcome;
+    }
+
+    private async Task<EventOutcome> MoveByTriggersAsync(Workflows.Persistence.StepUnitOfWork work, StoreDb db, OrderEvent e, CancellationToken ct)
+    {
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == e.OrderId, ct);
+        if (order is null) return EventOutcome.NotMoved(0, e.OrderId, $"order {e.OrderId} does not exist");
+        var statuses = await pipeline.ListStatusesAsync(ct);
+        var current = statuses.FirstOrDefault(s => s.Code == order.Status);
+        var currentIndex = current is null ? -1 : statuses.ToList().IndexOf(current);
+        var model = new ExpressionModel { ["Order"] = await OrderExpressionModel.DescribeAsync(db, order, ct), ["Event"] = e.Data };
+        var settings = new TriggerSettings(expressions, model);
+        var reasons = new List<string>();
+        var candidates = new List<(int Index, OrderStatus Status, OrderTrigger Trigger)>();
+        foreach (var typeName in TriggerTypesFor(e.Type))
+        foreach (var record in await pipeline.Engine.Definitions.FindTriggersByNameAsync(typeName, ct))
+        {
+            var status = statuses.FirstOrDefault(s => s.DefinitionId == record.DefinitionId);
+            if (status is null) continue;
+            var workflow = await pipeline.Engine.Definitions.GetPublishedAsync(record.DefinitionId, ct);
+            if (workflow?.Activity(record.ActivityId) is OrderTrigger trigger) candidates.Add((statuses.ToList().IndexOf(status), status, trigger));
+        }
+        foreach (var (index, status, trigger) in candidates.OrderBy(c => c.Index))
+        {
+            if (Eligible(trigger, settings, e, order, index, currentIndex, current) is { } notEligible)
+            {
+                reasons.Add($"{status.Code}: {notEligible}");
+                continue;
+            }
+            var move = await pipeline.EnterStatusAsync(work, order.Id, status.Code, StatusCause.Trigger(trigger.Node.Type), ct);
+            return new EventOutcome(0, order.Id, move.From, move.To, move.Moved, move.Reason ?? $"trigger {trigger.Node.Type} of status '{status.Code}'", 0);
+        }
+        var why = candidates.Count == 0 ? $"no published trigger listens to '{e.Type}'" : string.Join("; ", reasons);
+        return EventOutcome.NotMoved(0, order.Id, why) with { From = order.Status };
+    }
+
+    /// Null when the trigger may move the order, else why not.
+    private static string? Eligible(OrderTrigger trigger, TriggerSettings settings, OrderEvent e, Order order, int index, int currentIndex, OrderStatus? current)
+    {
+        if (index == currentIndex) return "the order is already in this status";
+        if (!trigger.Matches(e, settings)) return "the event does not match the trigger's settings";
+        var backwards = settings.Get(trigger.AllowBackwards);
+        if (current is { IsFinal: true } && !backwards) return $"the order is in final status '{current.Code}' and the trigger may not move it back";
+        if (index < currentIndex && !backwards) return "the status is before the order's current status and the trigger may not move backwards";
+        var verdict = ConditionEvaluator.Evaluate(settings.Get(trigger.Condition), field => OrderFields.Read(order, field));
+        return verdict.Passed ? null : "condition not met: " + verdict.Describe();
+    }
+}
+
+/// What processing an event did: moved the order From → To, or why not; and how many waiting workflows it resumed.
+public sealed record EventOutcome(long EventId, long? OrderId, string? From, string? To, bool Moved, string Reason, int ResumedWaits)
+{
+    public static EventOutcome NotMoved(long eventId, long? orderId, string reason) => new(eventId, orderId, null, null, false, reason, 0);
+
+    public string Describe() => Moved ? $"moved from '{From}' to '{To}': {Reason}" : $"not moved: {Reason}";
+}

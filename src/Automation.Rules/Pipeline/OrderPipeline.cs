@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Automation.Orders;
+using Automation.Orders.Orders;
+using Automation.Orders.Persistence;
+using Automation.Orders.Timeline;
+using Automation.Rules.Rules;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Rules.Pipeline;
+
+/// The order pipeline (DESIGN.md §4): statuses in order, and entering a status in one unit of work: cancel the
+/// previous status's instance, set and record the status, start the new status's workflow for the order.
+public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, PipelineOptions? options = null)
+{
+    /// Timeline author of status changes made by the order's own rules; the loop guard counts these.
+    public const string RuleAuthor = "automation rule";
+
+    private readonly PipelineOptions _options = options ?? new PipelineOptions();
+
+    public WorkflowEngine Engine => engine;
+
+    /// Published status workflows, ordered by sort (then code).
+    public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default)
+    {
+        var statuses = new List<OrderStatus>();
+        foreach (var definitionId in (await engine.Definitions.ListAsync(ct)).Where(d => d.IsPublished).Select(d => d.DefinitionId).Distinct())
+            if (await engine.Definitions.GetPublishedAsync(definitionId, ct) is { } published
+                && OrderStatus.Read(published.Definition.CustomProperties, definitionId) is { } status)
+                statuses.Add(status);
+        return statuses.OrderBy(s => s.Sort).ThenBy(s => s.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// Creates the order in the first status and starts that status's rules; one commit.
+    public async Task<Order> CreateOrderAsync(NewOrder request, CancellationToken ct = default)
+    {
+        var first = (await ListStatusesAsync(ct)).FirstOrDefault()
+            ?? throw new DomainException("no_statuses", "No order status workflow is published; publish a workflow with customProperties.orderStatus.");
+        await using var work = await engine.Database.BeginAsync(ct);
+        var db = work.Db<StoreDb>();
+        var order = await new OrderBook(db, clock).CreateAsync(request with { Status = first.Code }, ct);
+        await engine.StartAsync(work, new StartWorkflow(first.DefinitionId, OrderIdText(order.Id), StartInput(null, first.Code, "order created")), ct);
+        await work.CommitAsync(ct);
+        return order;
+    }
+
+    /// Moves the order as a person or the API would; one commit.
+    public async Task<StatusMove> MoveAsync(long orderId, string statusCode, StatusCause cause, CancellationToken ct = default)
+    {
+        await using var work = await engine.Database.BeginAsync(ct);
+        var move = await EnterStatusAsync(work, orderId, statusCode, cause, ct);
+        await work.CommitAsync(ct);
+        return move;
+    }
+
+    /// Enters a status inside the caller's unit of work. Unknown status codes are a DomainException naming the code.
+    public async Task<StatusMove> EnterStatusAsync(StepUnitOfWork work, long orderId, string statusCode, StatusCause cause, CancellationToken ct = default)
+    {
+        var statuses = await ListStatusesAsync(ct);
+        var target = statuses.FirstOrDefault(s => s.Code == statusCode.Trim())
+            ?? throw DomainException.Invalid("status", $"'{statusCode}' is not a published order status (known: {string.Join(", ", statuses.Select(s => s.Code))})");
+        var db = work.Db<StoreDb>();
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) ?? throw DomainException.OrderNotFound(orderId);
+        var from = order.Status;
+        if (cause.Kind == StatusCauseKind.Rule && await RuleMovesInWindowAsync(db, orderId, ct) >= _options.MaxRuleMoves)
+        {
+            var reason = $"Loop guard: more than {_options.MaxRuleMoves} status changes by rules within {_options.Window}; {cause} did not move the order from '{from}' to '{target.Code}'.";
+            RuleTimeline.Add(db, clock, orderId, TimelineKind.Error, reason, RuleAuthor, new { from, to = target.Code, loopGuard = true });
+            return new StatusMove(orderId, from, target.Code, Moved: false, reason);
+        }
+
+        await CancelRunningAsync(work, orderId, cause, $"the order left status '{from}' for '{target.Code}'", ct);
+        var now = clock.GetUtcNow();
+        order.Status = target.Code;
+        order.StatusChangedAt = now;
+        order.UpdatedAt = now;
+        RuleTimeline.Add(db, clock, orderId, TimelineKind.StatusChange, $"Status changed from '{from}' to '{target.Code}' ({cause})",
+            cause.Kind == StatusCauseKind.Rule ? RuleAuthor : cause.Actor, new { from, to = target.Code, cause = cause.Kind.ToString(), actor = cause.Actor });
+        var started = await engine.StartAsync(work, new StartWorkflow(target.DefinitionId, OrderIdText(orderId), StartInput(from, target.Code, cause.ToString())), ct);
+        return new StatusMove(orderId, from, target.Code, Moved: true, InstanceId: started.InstanceId);
+    }
+
+    /// Cancels the order's unfinished status instances (its bookmarks and timers go with them), and the rule's own
+    /// running instance in place when a rule causes the move.
+    private async Task CancelRunningAsync(StepUnitOfWork work, long orderId, StatusCause cause, string reason, CancellationToken ct)
+    {
+        var correlation = OrderIdText(orderId);
+        string[] open = [nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
+        var ids = await work.Workflows.Instances.Where(i => i.CorrelationId == correlation && open.Contains(i.Status))
+            .Select(i => i.Id).ToListAsync(ct);
+        if (cause.InstanceId is { } own && !ids.Contains(own)) ids.Add(own);
+        foreach (var id in ids) await engine.CancelAsync(work, id, reason, ct);
+    }
+
+    /// Status changes by rules within the window, committed or staged in this unit of work.
+    private async Task<int> RuleMovesInWindowAsync(StoreDb db, long orderId, CancellationToken ct)
+    {
+        var since = clock.GetUtcNow() - _options.Window;
+        var staged = db.ChangeTracker.Entries<TimelineEntry>().Count(e => e.State == EntityState.Added && IsRuleMove(e.Entity, orderId, since));
+        var committed = await db.TimelineEntries.AsNoTracking().CountAsync(e => e.OrderId == orderId && e.Kind == TimelineKind.StatusChange
+            && e.Author == RuleAuthor && e.At >= since, ct);
+        return staged + committed;
+    }
+
+    private static bool IsRuleMove(TimelineEntry e, long orderId, DateTimeOffset since) =>
+        e.OrderId == orderId && e.Kind == TimelineKind.StatusChange && e.Author == RuleAuthor && e.At >= since;
+
+    private static JsonObject StartInput(string? from, string to, string cause) => new() { ["from"] = from, ["to"] = to, ["cause"] = cause };
+
+    public static string OrderIdText(long orderId) => orderId.ToString(CultureInfo.InvariantCulture);
+}

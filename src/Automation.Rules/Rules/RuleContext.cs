@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Automation.Orders.Counters;
+using Automation.Orders.Employees;
+using Automation.Orders.Notifications;
+using Automation.Orders.Orders;
+using Automation.Orders.Persistence;
+using Automation.Orders.Timeline;
+using Automation.Workflows.Activities;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+
+namespace Automation.Rules.Rules;
+
+/// What a rule works with: the order (tracked by the step's StoreDb), the store services on that same context, its
+/// inputs and outputs. Everything it changes commits with the step.
+public sealed class RuleContext
+{
+    internal RuleContext(ActivityContext activity, StoreDb db, Order order, string title)
+    {
+        Activity = activity;
+        Db = db;
+        Order = order;
+        Title = title;
+        Orders = new OrderBook(db, activity.Clock);
+        Timeline = new OrderTimeline(db, activity.Clock);
+        Notifications = new EmployeeNotifications(db, activity.Clock);
+        Employees = new EmployeeDirectory(db);
+        Counters = new CodeCounters(db);
+    }
+
+    public ActivityContext Activity { get; }
+    public StoreDb Db { get; }
+    public Order Order { get; }
+    public string Title { get; }
+    public OrderBook Orders { get; }
+    public OrderTimeline Timeline { get; }
+    public EmployeeNotifications Notifications { get; }
+    public EmployeeDirectory Employees { get; }
+    public CodeCounters Counters { get; }
+    public StepUnitOfWork Work => Activity.Work;
+    public TimeProvider Clock => Activity.Clock;
+    public CancellationToken CancellationToken => Activity.CancellationToken;
+
+    public T Get<T>(Input<T> input) => Activity.Get(input);
+
+    public void Set<T>(Output<T> output, T value) => Activity.Set(output, value);
+
+    /// A host service (e.g. the order pipeline); throws naming the service when the host did not register it.
+    public T Service<T>() where T : class =>
+        Activity.Services.GetService(typeof(T)) as T ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered with the workflow engine's services.");
+
+    /// Adds a timeline entry that commits with the step (not before it).
+    public TimelineEntry AddTimeline(TimelineKind kind, string text, string? author = null, object? data = null) =>
+        RuleTimeline.Add(Db, Clock, Order.Id, kind, text, author, data);
+}
+
+/// Timeline entries staged in a StoreDb so they commit with the unit of work that caused them.
+internal static class RuleTimeline
+{
+    public static TimelineEntry Add(StoreDb db, TimeProvider clock, long orderId, TimelineKind kind, string text, string? author, object? data)
+    {
+        var entry = new TimelineEntry
+        {
+            OrderId = orderId, Kind = kind, Text = text, Author = author, At = clock.GetUtcNow(),
+            Data = data is null ? "{}" : JsonSerializer.Serialize(data, data.GetType(), JsonSerializerOptions.Web),
+        };
+        db.TimelineEntries.Add(entry);
+        return entry;
+    }
+}

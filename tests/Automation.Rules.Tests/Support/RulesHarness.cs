@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Automation.Orders.Clients;
+using Automation.Orders.Employees;
+using Automation.Orders.Orders;
+using Automation.Orders.Persistence;
+using Automation.Orders.Timeline;
+using Automation.Rules.Expressions;
+using Automation.Rules.Pipeline;
+using Automation.Rules.Rules;
+using Automation.Testing;
+using Automation.Workflows.Builtins;
+using Automation.Workflows.Descriptors;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Model;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using StoreProvider = Automation.Orders.Persistence.DatabaseProvider;
+using WorkflowProvider = Automation.Workflows.Persistence.DatabaseProvider;
+
+namespace Automation.Rules.Tests.Support;
+
+/// The real engine and store in one SQLite file, with a clock the test moves.
+public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
+{
+    private readonly TestDatabase _file;
+
+    private RulesHarness(TestDatabase file, PipelineOptions? options)
+    {
+        _file = file;
+        Database = new WorkflowDatabase(WorkflowProvider.Sqlite, file.ConnectionString);
+        Database.AddParticipant((connection, provider) =>
+            StoreDb.Create(connection, null, provider == WorkflowProvider.Sqlite ? StoreProvider.Sqlite : StoreProvider.PostgreSql));
+        var registry = ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly);
+        Expressions = ExpressionEngine.CreateDefault(clock: Clock);
+        Definitions = new WorkflowDefinitions(Database, registry, Expressions, Clock);
+        Engine = new WorkflowEngine(Database, Definitions, Expressions, Timers, this, Clock, [new OrderExpressionModel()]);
+        Pipeline = new OrderPipeline(Engine, Clock, options);
+        Events = new EventProcessor(Pipeline, Expressions, Clock);
+    }
+
+    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+    public RecordingTimers Timers { get; } = new();
+    public WorkflowDatabase Database { get; }
+    public ExpressionEngine Expressions { get; }
+    public WorkflowDefinitions Definitions { get; }
+    public WorkflowEngine Engine { get; }
+    public OrderPipeline Pipeline { get; }
+    public EventProcessor Events { get; }
+
+    public static async Task<RulesHarness> StartAsync(PipelineOptions? options = null)
+    {
+        var harness = new RulesHarness(TestDatabases.NewSqliteFile(), options);
+        await harness.Database.MigrateAsync();
+        await StoreDatabase.MigrateAsync(harness._file.ConnectionString, StoreProvider.Sqlite, CancellationToken.None);
+        return harness;
+    }
+
+    public object? GetService(Type serviceType) => serviceType == typeof(OrderPipeline) ? Pipeline : null;
+
+    public StoreDb Store() => StoreDb.Create(_file.ConnectionString, StoreProvider.Sqlite);
+
+    /// Publishes one status workflow: Elsa.Start plus the given activities and connections ("a->b"; "start->a").
+    public Task PublishStatusAsync(string code, int sort, IEnumerable<(string Id, string Type, object? Inputs)> activities,
+        string[] connections, string semantics = "process") =>
+        Definitions.SaveAsync(WorkflowJson.Parse(Flow.Json(code, sort, semantics, activities, connections)), publish: true);
+
+    public Task<Order> CreateOrderAsync(decimal amount = 100m, long? responsibleId = null) =>
+        Pipeline.CreateOrderAsync(new NewOrder
+        {
+            Client = new NewClient("Ann Buyer", "ann@example.com"), Status = "", Currency = "EUR", Amount = amount,
+            ResponsibleId = responsibleId,
+        });
+
+    public async Task<Order> OrderAsync(long id)
+    {
+        await using var db = Store();
+        return await db.Orders.AsNoTracking().FirstAsync(o => o.Id == id);
+    }
+
+    public async Task<List<TimelineEntry>> TimelineAsync(long orderId)
+    {
+        await using var db = Store();
+        return await db.TimelineEntries.AsNoTracking().Where(e => e.OrderId == orderId).OrderBy(e => e.Id).ToListAsync();
+    }
+
+    /// The run journal of an order: its instances' lines oldest first.
+    public async Task<List<JournalRecord>> JournalAsync(long orderId)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var db = WorkflowDb.Create(connection, Database.Provider);
+        var correlation = OrderPipeline.OrderIdText(orderId);
+        return await db.Journal.Where(j => j.CorrelationId == correlation).OrderBy(j => j.Id).ToListAsync();
+    }
+
+    public async Task<List<string>> RanAsync(long orderId) =>
+        (await JournalAsync(orderId)).Where(j => j.Event == JournalEvents.Completed && j.Data is { } d && JsonNode.Parse(d)?["skipped"] is null
+            && j.ActivityType.StartsWith("Automation.", StringComparison.Ordinal)).Select(j => j.ActivityId).ToList();
+
+    public async Task<Employee> EmployeeAsync(string name, long? managerId = null)
+    {
+        await using var db = Store();
+        return await new EmployeeDirectory(db).CreateAsync(new NewEmployee(name, $"{name.ToLowerInvariant()}@shop.test", ManagerId: managerId), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _file.Dispose();
+        await Task.CompletedTask;
+    }
+}
+
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+    public override DateTimeOffset GetUtcNow() => _now;
+    public void Advance(TimeSpan by) => _now += by;
+}
+
+public sealed class RecordingTimers : ITimerScheduler
+{
+    public List<(string BookmarkId, DateTimeOffset At)> Scheduled { get; } = [];
+    public List<string> Cancelled { get; } = [];
+
+    public Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct)
+    {
+        lock (Scheduled) Scheduled.AddRange(timers);
+        return Task.CompletedTask;
+    }
+
+    public Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
+    {
+        lock (Cancelled) Cancelled.AddRange(bookmarkIds);
+        return Task.CompletedTask;
+    }
+}
+
+/// Elsa 3 status workflow JSON for tests.
+public static class Flow
+{
+    public static string Json(string code, int sort, string semantics, IEnumerable<(string Id, string Type, object? Inputs)> activities, string[] connections)
+    {
+        var list = new JsonArray { new JsonObject { ["id"] = "start", ["type"] = "Elsa.Start", ["version"] = 1 } };
+        foreach (var (id, type, inputs) in activities)
+        {
+            var activity = new JsonObject { ["id"] = id, ["name"] = id, ["type"] = type, ["version"] = 1 };
+            if (inputs is not null)
+                foreach (var (name, value) in System.Text.Json.JsonSerializer.SerializeToNode(inputs)!.AsObject())
+                    activity[name] = new JsonObject { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value?.DeepClone() } };
+            list.Add(activity);
+        }
+        var links = new JsonArray();
+        foreach (var c in connections)
+        {
+            var parts = c.Split("->");
+            links.Add(new JsonObject
+            {
+                ["source"] = new JsonObject { ["activity"] = parts[0], ["port"] = "Done" },
+                ["target"] = new JsonObject { ["activity"] = parts[1], ["port"] = "In" },
+            });
+        }
+        return new JsonObject
+        {
+            ["id"] = code + "-v1", ["definitionId"] = code, ["name"] = code, ["version"] = 1, ["variables"] = new JsonArray(),
+            ["customProperties"] = new JsonObject { ["orderStatus"] = new JsonObject { ["code"] = code, ["name"] = code, ["sort"] = sort, ["semantics"] = semantics } },
+            ["root"] = new JsonObject { ["id"] = "flow1", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = list, ["connections"] = links },
+        }.ToJsonString();
+    }
+}
