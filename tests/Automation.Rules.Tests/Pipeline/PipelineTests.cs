@@ -118,3 +118,26 @@ public sealed class PipelineTests
         Assert.Equal("canceled", (await h.OrderAsync(order.Id)).Status);
     }
 }
+
+public sealed class WebhookTriggerTests
+{
+    [Fact]
+    public async Task Webhook_moves_the_order_to_the_status_whose_trigger_code_matches()
+    {
+        await using var h = await RulesHarness.StartAsync();
+        await h.PublishStatusAsync("new", 100, [], []);
+        await h.PublishStatusAsync("confirmed", 200, [("hook", "Automation.WebhookTrigger", new { Code = "c5u4m" })], []);
+        await h.PublishStatusAsync("packed", 300, [("hook", "Automation.WebhookTrigger", new { Code = "x9k2p" })], []);
+        var order = await h.CreateOrderAsync();
+
+        await using var db = h.Store();
+        var hook = await new Automation.Orders.Events.EventInbox(db, h.Clock).AcceptAsync(new Automation.Orders.Events.InboxEvent
+        {
+            Type = "webhook", OrderId = order.Id, Data = "{\"code\":\"x9k2p\"}",
+        }, CancellationToken.None);
+        var outcome = await h.Events.ProcessAsync(hook.Event.Id);
+
+        Assert.True(outcome.Moved, outcome.Reason);
+        Assert.Equal("packed", (await h.OrderAsync(order.Id)).Status);
+    }
+}

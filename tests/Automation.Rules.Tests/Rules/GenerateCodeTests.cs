@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Automation.Rules.Tests.Support;
+
+namespace Automation.Rules.Tests.Rules;
+
+public sealed class GenerateCodeTests
+{
+    [Fact]
+    public async Task Template_counter_hands_out_unique_codes_under_concurrency()
+    {
+        await using var h = await RulesHarness.StartAsync();
+        await h.PublishStatusAsync("new", 100,
+            [("code", "Automation.GenerateCode", new { Template = "ORD-{{year}}-{{counter:00000}}", CounterName = "orders" }),
+             ("log", "Automation.WriteToLog", new { Text = "logged" })], ["start->code", "code->log"]);
+
+        var orders = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => h.CreateOrderAsync())));
+
+        var codes = new List<string>();
+        foreach (var order in orders)
+        {
+            var line = Assert.Single(await h.JournalAsync(order.Id), j => j.ActivityId == "code" && j.Event == "Completed");
+            codes.Add((string)JsonNode.Parse(line.Data!)!["outputs"]!["Code"]!);
+        }
+        Assert.All(codes, c => Assert.Matches(@"^ORD-2026-\d{5}$", c));
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => $"ORD-2026-{n:00000}"), codes.Order());
+    }
+
+    [Fact]
+    public async Task Random_code_has_the_length_and_alphabet_asked_for()
+    {
+        await using var h = await RulesHarness.StartAsync();
+        await h.PublishStatusAsync("new", 100, [("code", "Automation.GenerateCode", new { Length = 12, Alphabet = new[] { "uppercase" } })], ["start->code"]);
+        var order = await h.CreateOrderAsync();
+
+        var line = Assert.Single(await h.JournalAsync(order.Id), j => j.ActivityId == "code");
+        Assert.Matches(new Regex("^[A-Z]{12}$"), (string)JsonNode.Parse(line.Data!)!["outputs"]!["Code"]!);
+    }
+}
