@@ -22,8 +22,12 @@ public sealed partial class OrderBook
         var now = clock.GetUtcNow();
         var recorded = new Payment
         {
-            Amount = payment.Amount, Currency = currency, Paid = payment.Paid, PaySystem = payment.PaySystem,
-            ExternalId = payment.ExternalId, CreatedAt = now,
+            Amount = payment.Amount,
+            Currency = currency,
+            Paid = payment.Paid,
+            PaySystem = payment.PaySystem,
+            ExternalId = payment.ExternalId,
+            CreatedAt = now,
         };
         order.Payments.Add(recorded);
         order.IsPaid = order.IsPaid || PaidSum(order) >= order.Amount;

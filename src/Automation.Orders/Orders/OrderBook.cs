@@ -33,10 +33,17 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
             var now = clock.GetUtcNow();
             var order = new Order
             {
-                Number = number, Status = request.Status.Trim(), ResponsibleId = request.ResponsibleId, ClientId = client.Id,
-                Items = [.. request.Items], Amount = request.Amount ?? request.Items.Sum(i => i.Total),
-                Currency = request.Currency.Trim().ToUpperInvariant(), Fields = request.Fields?.ToDictionary() ?? [],
-                CreatedAt = now, UpdatedAt = now, StatusChangedAt = now,
+                Number = number,
+                Status = request.Status.Trim(),
+                ResponsibleId = request.ResponsibleId,
+                ClientId = client.Id,
+                Items = [.. request.Items],
+                Amount = request.Amount ?? request.Items.Sum(i => i.Total),
+                Currency = request.Currency.Trim().ToUpperInvariant(),
+                Fields = request.Fields?.ToDictionary() ?? [],
+                CreatedAt = now,
+                UpdatedAt = now,
+                StatusChangedAt = now,
                 Shipments = [.. request.Shipments.Select(s => new Shipment { DeliveryService = s.DeliveryService, Status = s.Status, UpdatedAt = now })],
             };
             db.Orders.Add(order);

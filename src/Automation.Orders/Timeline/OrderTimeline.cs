@@ -40,8 +40,12 @@ public sealed class OrderTimeline(StoreDb db, TimeProvider clock)
         if (string.IsNullOrWhiteSpace(text)) throw DomainException.Invalid("text", "must not be empty");
         var entry = new TimelineEntry
         {
-            OrderId = orderId, Kind = kind, Text = text, Author = author,
-            Data = data is null ? "{}" : StoreJson.Write(data), At = clock.GetUtcNow(),
+            OrderId = orderId,
+            Kind = kind,
+            Text = text,
+            Author = author,
+            Data = data is null ? "{}" : StoreJson.Write(data),
+            At = clock.GetUtcNow(),
         };
         db.TimelineEntries.Add(entry);
         return entry;

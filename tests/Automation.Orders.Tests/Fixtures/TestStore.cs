@@ -55,12 +55,12 @@ public sealed class TestStore : IAsyncDisposable
     }
 
     /// A saved order for client Ann with two items (amount 100.00 EUR) and two shipments.
-    public async Task<Order> NewOrderAsync(string status = "new", string email = "ann@example.com")
+    public async Task<Order> NewOrderAsync(string status = "new", string email = "ann@example.com", string phone = "+47 400 00 001")
     {
         await using var db = Db();
         return await Orders(db).CreateAsync(new NewOrder
         {
-            Client = new NewClient("Ann Smith", email, "+47 400 00 001"),
+            Client = new NewClient("Ann Smith", email, phone),
             Status = status,
             Currency = "EUR",
             Items = [new OrderItem("Teapot", "TP-1", 1, 60m), new OrderItem("Cup", null, 2, 20m)],

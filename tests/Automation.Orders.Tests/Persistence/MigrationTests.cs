@@ -51,4 +51,17 @@ public sealed class MigrationTests
         Assert.Equal([1L], await db.Database.SqlQueryRaw<long>("SELECT synchronous AS Value FROM pragma_synchronous").ToListAsync());
         Assert.Equal([10000L], await db.Database.SqlQueryRaw<long>("SELECT timeout AS Value FROM pragma_busy_timeout").ToListAsync());
     }
+
+    [Fact]
+    public async Task Sqlite_connection_opened_by_another_module_gets_the_same_settings_when_prepared()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var connection = await store.OpenConnectionAsync();
+
+        await StoreDatabase.PrepareSqliteConnectionAsync(connection, CancellationToken.None);
+
+        await using var db = StoreDb.Create(connection, null, DatabaseProvider.Sqlite);
+        Assert.Equal([1L], await db.Database.SqlQueryRaw<long>("SELECT synchronous AS Value FROM pragma_synchronous").ToListAsync());
+        Assert.Equal([10000L], await db.Database.SqlQueryRaw<long>("SELECT timeout AS Value FROM pragma_busy_timeout").ToListAsync());
+    }
 }

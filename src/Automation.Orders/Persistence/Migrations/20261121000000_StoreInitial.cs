@@ -16,6 +16,8 @@ public sealed class StoreInitial : Migration
         CreateClients(migrationBuilder);
         CreateEmployees(migrationBuilder);
         CreateOrders(migrationBuilder);
+        CreateShipmentsAndPayments(migrationBuilder);
+        CreateTimeline(migrationBuilder);
         CreateInboxAndCounters(migrationBuilder);
     }
 
@@ -153,7 +155,10 @@ public sealed class StoreInitial : Migration
         migrationBuilder.CreateIndex("IX_orders_Number", "orders", "Number", unique: true);
         migrationBuilder.CreateIndex("IX_orders_Status_Id", "orders", ["Status", "Id"]);
         migrationBuilder.CreateIndex("IX_orders_ClientId", "orders", "ClientId");
+    }
 
+    private static void CreateShipmentsAndPayments(MigrationBuilder migrationBuilder)
+    {
         migrationBuilder.CreateTable(
             name: "shipments",
             columns: table => new
@@ -193,7 +198,10 @@ public sealed class StoreInitial : Migration
                 table.ForeignKey("FK_payments_orders_OrderId", x => x.OrderId, "orders", "Id", onDelete: ReferentialAction.Cascade);
             });
         migrationBuilder.CreateIndex("IX_payments_OrderId", "payments", "OrderId");
+    }
 
+    private static void CreateTimeline(MigrationBuilder migrationBuilder)
+    {
         migrationBuilder.CreateTable(
             name: "timeline_entries",
             columns: table => new
