@@ -47,9 +47,8 @@ public sealed class WorkflowDatabase
         return connection;
     }
 
-    /// Starts the database work of one step; nothing is written until <see cref="StepUnitOfWork.CommitAsync"/>.
-    public async Task<StepUnitOfWork> BeginAsync(CancellationToken ct = default) =>
-        new(this, await OpenConnectionAsync(ct));
+    /// Starts the database work of one step; nothing is visible to others until <see cref="StepUnitOfWork.CommitAsync"/>.
+    public Task<StepUnitOfWork> BeginAsync(CancellationToken ct = default) => StepUnitOfWork.BeginAsync(this, ct);
 
     /// Applies the engine's migrations (and puts a SQLite file in WAL mode).
     public async Task MigrateAsync(CancellationToken ct = default)

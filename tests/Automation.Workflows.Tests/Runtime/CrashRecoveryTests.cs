@@ -17,21 +17,24 @@ public sealed class CrashRecoveryTests
         var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(file.ConnectionString).DataSource;
         var database = new WorkflowDatabase(DatabaseProvider.Sqlite, file.ConnectionString);
 
-        using (var first = StartHost(path, Instances))
+        using (var first = StartHost(path, Instances, out var started, out var errors))
         {
-            await WaitUntilAsync(async () => await CountAsync(database, "a2") >= 5, TimeSpan.FromSeconds(60), first);
+            // Only look at the file once the host has migrated it and started its instances.
+            if (await Task.WhenAny(started.Task, Task.Delay(TimeSpan.FromSeconds(60))) != started.Task)
+                throw new TimeoutException($"the host did not start: {errors}");
+            await WaitUntilAsync(async () => await CountAsync(database, "a2") >= 5, TimeSpan.FromSeconds(60), first, errors);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }
         var before = await CountAsync(database, "a4");
         Assert.True(before < Instances, $"the kill came too late to prove anything: {before} instances already finished");
 
-        using (var second = StartHost(path, 0))
+        using (var second = StartHost(path, 0, out _, out var secondErrors))
         {
             var exited = second.WaitForExitAsync();
             var finished = await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(90)));
             if (finished != exited) second.Kill(entireProcessTree: true);
-            Assert.True(finished == exited, "the restarted host did not finish every instance in time");
+            Assert.True(finished == exited, $"the restarted host did not finish every instance in time: {secondErrors}");
             Assert.Equal(0, second.ExitCode);
         }
 
@@ -45,17 +48,19 @@ public sealed class CrashRecoveryTests
         Assert.Equal(0, await db.Bookmarks.CountAsync());
     }
 
-    private static Process StartHost(string dbPath, int instances)
+    private static Process StartHost(string dbPath, int instances, out TaskCompletionSource started, out System.Text.StringBuilder errors)
     {
+        var ready = started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stderr = errors = new System.Text.StringBuilder();
         var host = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Automation.Workflows.ProcessHost", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name, "net10.0", "Automation.Workflows.ProcessHost.dll");
+            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "Automation.Workflows.ProcessHost.dll");
         var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(host), dbPath, instances.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data == "started") ready.TrySetResult(); };
+        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -75,12 +80,12 @@ public sealed class CrashRecoveryTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, Process process)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, Process process, System.Text.StringBuilder errors)
     {
         var watch = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (process.HasExited) throw new InvalidOperationException($"the host exited early with code {process.ExitCode}");
+            if (process.HasExited) throw new InvalidOperationException($"the host exited early with code {process.ExitCode}: {errors}");
             if (watch.Elapsed > limit) throw new TimeoutException("the host made no progress");
             await Task.Delay(50);
         }
