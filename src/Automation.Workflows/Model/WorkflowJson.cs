@@ -55,9 +55,12 @@ public static class WorkflowJson
 
     public static byte[] WriteUtf8(WorkflowDefinition definition) => Encoding.UTF8.GetBytes(Write(definition));
 
+    /// The reader's own words without its 0-based " Path: … | LineNumber: … | BytePositionInLine: …" tail, which
+    /// would contradict the 1-based line and position we print.
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var cut = new[] { " Path:", " LineNumber:" }.Select(tail => message.IndexOf(tail, StringComparison.Ordinal))
+            .Where(at => at > 0).DefaultIfEmpty(-1).Min();
         return cut > 0 ? message[..cut].TrimEnd('.') : message;
     }
 }
