@@ -111,31 +111,6 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
     }
 }
 
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-    public override DateTimeOffset GetUtcNow() => _now;
-    public void Advance(TimeSpan by) => _now += by;
-}
-
-public sealed class RecordingTimers : ITimerScheduler
-{
-    public List<(string BookmarkId, DateTimeOffset At)> Scheduled { get; } = [];
-    public List<string> Cancelled { get; } = [];
-
-    public Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct)
-    {
-        lock (Scheduled) Scheduled.AddRange(timers);
-        return Task.CompletedTask;
-    }
-
-    public Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
-    {
-        lock (Cancelled) Cancelled.AddRange(bookmarkIds);
-        return Task.CompletedTask;
-    }
-}
-
 /// Elsa 3 status workflow JSON for tests.
 public static class Flow
 {

@@ -93,33 +93,6 @@ public sealed class EngineHarness : IAsyncDisposable
     }
 }
 
-/// A clock that moves only when the test says so.
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-    public override DateTimeOffset GetUtcNow() => _now;
-    public void Advance(TimeSpan by) => _now += by;
-}
-
-/// Records what the engine asks the scheduler to do; the test fires timers through ResumeDueTimersAsync.
-public sealed class RecordingTimers : ITimerScheduler
-{
-    public List<(string BookmarkId, DateTimeOffset At)> Scheduled { get; } = [];
-    public List<string> Cancelled { get; } = [];
-
-    public Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct)
-    {
-        lock (Scheduled) Scheduled.AddRange(timers);
-        return Task.CompletedTask;
-    }
-
-    public Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
-    {
-        lock (Cancelled) Cancelled.AddRange(bookmarkIds);
-        return Task.CompletedTask;
-    }
-}
-
 /// Writes Elsa 3 workflow JSON for tests: activities as (id, type, inputs) and connections as "a->b" or "a:Port->b".
 public static class Flow
 {

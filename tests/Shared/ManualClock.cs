@@ -1,4 +1,4 @@
-namespace Automation.Orders.Tests.Fixtures;
+namespace Automation.Testing;
 
 /// A clock the test moves by hand.
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
