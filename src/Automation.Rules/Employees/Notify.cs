@@ -1,7 +1,8 @@
 using Automation.Orders;
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Employees;
+namespace Automation.Rules.Employees;
 
 /// Control / Notification: an in-app notification about the order to an employee, by default the head of the
 /// order's responsible (Bitrix24 "Control"), else the responsible.

@@ -1,7 +1,8 @@
 using Automation.Orders.Timeline;
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Employees;
+namespace Automation.Rules.Employees;
 
 /// Write to log: adds a log line to the order's timeline.
 [Activity("Automation", "WriteToLog", Category = "Employees", DisplayName = "Write to log", Description = "Adds a line to the order's timeline.")]

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Employees;
+namespace Automation.Rules.Employees;
 
 /// Generate code: a random code (Bitrix24: length, alphabet), or, as our extension, a template such as
 /// `ORD-{{year}}-{{counter:00000}}` whose counter never hands out a value twice, also under concurrency.

@@ -1,6 +1,7 @@
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Orders;
+namespace Automation.Rules.Employees;
 
 /// Pay order: marks every payment of the order paid.
 [Activity("Automation", "PayOrder", Category = "Order", DisplayName = "Pay order", Description = "Marks the order paid.")]

@@ -1,6 +1,7 @@
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Orders;
+namespace Automation.Rules.Employees;
 
 /// Cancel order: cancels the order with a reason; the rest of this status's rules stop, as in Bitrix24.
 [Activity("Automation", "CancelOrder", Category = "Order", DisplayName = "Cancel order", Description = "Cancels the order and stops this status's other rules.")]

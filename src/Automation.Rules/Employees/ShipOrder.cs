@@ -1,6 +1,7 @@
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Orders;
+namespace Automation.Rules.Employees;
 
 /// Ship order: marks every shipment of the order shipped.
 [Activity("Automation", "ShipOrder", Category = "Order", DisplayName = "Ship order", Description = "Marks the order shipped.")]

@@ -1,7 +1,8 @@
 using Automation.Rules.Pipeline;
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Orders;
+namespace Automation.Rules.Employees;
 
 /// Change status: moves the order to another status; the rest of this status's rules stop (its instance is cancelled).
 [Activity("Automation", "ChangeStatus", Category = "Order", DisplayName = "Change status", Description = "Moves the order to another status.")]

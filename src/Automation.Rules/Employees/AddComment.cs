@@ -1,7 +1,8 @@
 using Automation.Orders.Timeline;
+using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 
-namespace Automation.Rules.Rules.Employees;
+namespace Automation.Rules.Employees;
 
 /// Add comment: adds a comment to the order's timeline.
 [Activity("Automation", "AddComment", Category = "Employees", DisplayName = "Add comment", Description = "Adds a comment to the order.")]
