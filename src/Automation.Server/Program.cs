@@ -1,6 +1,41 @@
+using System.Text.Json.Serialization;
+using Automation.Server.Api;
+using Automation.Server.Hosting;
+using Automation.Server.WorkflowFiles;
+
+if (args is ["validate", .. var rest]) return ValidateCommand.Run(rest, Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddAutomation();
+builder.Services.AddProblemResponses();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
 var app = builder.Build();
+app.UseProblemResponses();
+app.UseMiddleware<BodySizeLimit>();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Operations");
+app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
+    .MapOrdersApi()
+    .MapRunsApi()
+    .MapEventsApi()
+    .MapBookmarksApi()
+    .MapStatusesApi()
+    .MapEmployeesApi();
+app.MapWebhooksApi();
 
-app.MapGet("/", () => "Hello World!");
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidWorkflowsException invalid)
+{
+    Console.Error.WriteLine($"Not starting: the workflows in {Path.GetRelativePath(Environment.CurrentDirectory, app.Services.GetRequiredService<WorkflowDirectory>().Path)} are invalid:");
+    foreach (var error in invalid.Errors) Console.Error.WriteLine(error);
+    return 1;
+}
 
-app.Run();
+/// The entry point, visible to the end-to-end tests' WebApplicationFactory.
+public partial class Program;

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Automation.Orders;
+using Automation.Orders.Events;
+using Automation.Orders.Persistence;
+using Automation.Server.Events;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Server.Api;
+
+/// Events from the outside world (calls, forms, chat, visits, …): stored in the inbox first, then processed.
+public static class EventsApi
+{
+    public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
+    {
+        var events = api.MapGroup("/events").WithTags("Events");
+        events.MapPost("/", ReceiveAsync);
+        events.MapGet("/{id:long}", GetAsync);
+        return api;
+    }
+
+    public sealed record EventRequest(string? Type, long? OrderId, ClientReference? Client, JsonObject? Data, string? IdempotencyKey);
+
+    public sealed record ClientReference(string? Email = null, string? Phone = null, string? VisitorId = null);
+
+    public sealed record EventView(
+        long Id, string Type, long? OrderId, JsonNode? Data, string? IdempotencyKey, DateTimeOffset ReceivedAt,
+        DateTimeOffset? ProcessedAt, string? Outcome, bool AlreadyReceived, EventOutcomeView? Result)
+    {
+        public static EventView Of(InboxEvent e, bool alreadyReceived, EventOutcomeView? result) => new(
+            e.Id, e.Type, e.OrderId, JsonNode.Parse(e.Data), e.IdempotencyKey, e.ReceivedAt, e.ProcessedAt, e.Outcome, alreadyReceived, result);
+    }
+
+    private static async Task<IResult> ReceiveAsync(EventRequest body, HttpRequest request, EventIntake intake, StoreAccess store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Type)) throw DomainException.Invalid("type", "is required (e.g. \"call.incoming\")");
+        if (body.OrderId is null && body.Client is null) throw DomainException.Invalid("orderId", "or 'client' {email, phone, visitorId} must name who the event is about");
+        if (body.OrderId is { } orderId && !await store.ReadAsync(db => db.Orders.AnyAsync(o => o.Id == orderId, ct), ct))
+            throw DomainException.OrderNotFound(orderId);
+        var key = body.IdempotencyKey ?? (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
+        var intakeResult = await intake.ReceiveAsync(new InboxEvent
+        {
+            Type = body.Type.Trim(), OrderId = body.OrderId, Data = (body.Data ?? new JsonObject()).ToJsonString(), IdempotencyKey = key,
+            ClientRef = body.Client is null ? null : ClientRefJson(body.Client),
+        }, ct);
+        return await ReplyAsync(intakeResult, store, ct);
+    }
+
+    private static async Task<IResult> GetAsync(long id, StoreAccess store, CancellationToken ct)
+    {
+        var stored = await store.ReadAsync(db => db.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct), ct)
+            ?? throw new DomainException("event_not_found", $"Event {id} does not exist.");
+        return TypedResults.Ok(EventView.Of(stored, alreadyReceived: false, null));
+    }
+
+    /// 202 for a new event (with what processing did), 200 with the first event for a repeated idempotency key.
+    internal static async Task<IResult> ReplyAsync(Intake intake, StoreAccess store, CancellationToken ct)
+    {
+        var stored = await store.ReadAsync(db => db.InboxEvents.AsNoTracking().FirstAsync(e => e.Id == intake.Event.Id, ct), ct);
+        var view = EventView.Of(stored, intake.AlreadyReceived, intake.Outcome is null ? null : EventOutcomeView.Of(intake.Outcome));
+        return intake.AlreadyReceived ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/events/{stored.Id}", view);
+    }
+
+    private static string ClientRefJson(ClientReference client) =>
+        new JsonObject { ["email"] = client.Email, ["phone"] = client.Phone, ["visitorId"] = client.VisitorId }.ToJsonString();
+}

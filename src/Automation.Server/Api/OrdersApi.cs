@@ -1,0 +1,134 @@
+using Automation.Orders;
+using Automation.Orders.Clients;
+using Automation.Orders.Orders;
+using Automation.Orders.Payments;
+using Automation.Orders.Persistence;
+using Automation.Orders.Shipments;
+using Automation.Orders.Timeline;
+using Automation.Rules.Pipeline;
+using Automation.Server.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Server.Api;
+
+/// Orders: create, read, list, move between statuses, pay, cancel, update shipments, comment, and their history.
+public static class OrdersApi
+{
+    public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapPost("/", CreateAsync);
+        orders.MapGet("/", ListAsync);
+        orders.MapGet("/{id:long}", GetAsync);
+        orders.MapPost("/{id:long}/status", MoveAsync);
+        orders.MapPost("/{id:long}/payments", PayAsync);
+        orders.MapPost("/{id:long}/cancel", CancelAsync);
+        orders.MapPatch("/{id:long}/shipments/{shipmentId:long}", UpdateShipmentAsync);
+        orders.MapPost("/{id:long}/comments", CommentAsync);
+        orders.MapGet("/{id:long}/timeline", TimelineAsync);
+        return api;
+    }
+
+    public sealed record ClientRequest(string? Name, string? Email = null, string? Phone = null, string? Kind = null, string? VisitorId = null);
+
+    public sealed record CreateOrderRequest(
+        ClientRequest? Client, List<OrderItem>? Items, decimal? Amount, string? Currency, long? ResponsibleId,
+        Dictionary<string, string?>? Fields, List<NewShipment>? Shipments);
+
+    public sealed record MoveRequest(string? Status, string? Actor = null);
+
+    public sealed record CancelRequest(string? Reason = null, string? Actor = null);
+
+    public sealed record CommentRequest(string? Text, string? Author = null);
+
+    public sealed record MoveResult(OrderView Order, bool Moved, string? From, string To, string? Reason);
+
+    public sealed record PaymentResult(PaymentView Payment, OrderView Order, IReadOnlyList<EventOutcomeView> Events);
+
+    public sealed record ChangeResult<T>(T Result, OrderView Order, IReadOnlyList<EventOutcomeView> Events);
+
+    private static async Task<Created<OrderView>> CreateAsync(CreateOrderRequest body, OrderPipeline pipeline, StoreAccess store, CancellationToken ct)
+    {
+        if (body.Client is null) throw DomainException.Invalid("client", "is required ({name, email, phone})");
+        var kind = body.Client.Kind is null ? ClientKind.Contact
+            : Enum.TryParse<ClientKind>(body.Client.Kind, ignoreCase: true, out var k) ? k
+            : throw DomainException.Invalid("client.kind", "must be Contact or Company");
+        var order = await pipeline.CreateOrderAsync(new NewOrder
+        {
+            Client = new NewClient(body.Client.Name, body.Client.Email, body.Client.Phone, kind, body.Client.VisitorId),
+            Status = "", Currency = string.IsNullOrWhiteSpace(body.Currency) ? "USD" : body.Currency,
+            Items = body.Items ?? [], Amount = body.Amount, ResponsibleId = body.ResponsibleId, Fields = body.Fields,
+            Shipments = body.Shipments ?? [],
+        }, ct);
+        var view = await ReadAsync(store, order.Id, ct);
+        return TypedResults.Created($"/api/orders/{order.Id}", view);
+    }
+
+    private static async Task<Ok<Page<OrderView>>> ListAsync(StoreAccess store, TimeProvider clock, string? status, int? offset, int? limit, CancellationToken ct) =>
+        TypedResults.Ok(await store.ReadAsync(async db =>
+        {
+            var page = await new OrderBook(db, clock).ListAsync(string.IsNullOrWhiteSpace(status) ? null : status.Trim(),
+                new PageRequest(offset ?? 0, limit ?? 50), ct);
+            var clients = await ClientsAsync(db, page.Items.Select(o => o.ClientId), ct);
+            return new Page<OrderView>(page.Items.Select(o => OrderView.Of(o, clients.GetValueOrDefault(o.ClientId))).ToList(), page.Offset, page.Limit, page.Total);
+        }, ct));
+
+    private static async Task<Ok<OrderView>> GetAsync(long id, StoreAccess store, CancellationToken ct) => TypedResults.Ok(await ReadAsync(store, id, ct));
+
+    private static async Task<Ok<MoveResult>> MoveAsync(long id, MoveRequest body, OrderPipeline pipeline, StoreAccess store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Status)) throw DomainException.Invalid("status", "is required");
+        var move = await pipeline.MoveAsync(id, body.Status, StatusCause.Person(body.Actor ?? "api"), ct);
+        return TypedResults.Ok(new MoveResult(await ReadAsync(store, id, ct), move.Moved, move.From, move.To, move.Reason));
+    }
+
+    private static async Task<Created<PaymentResult>> PayAsync(long id, NewPayment body, EventIntake intake, StoreAccess store, TimeProvider clock, CancellationToken ct)
+    {
+        var (payment, outcomes) = await intake.ChangeAsync(db => new OrderBook(db, clock).RecordPaymentAsync(id, body, ct), ct);
+        var result = new PaymentResult(PaymentView.Of(payment), await ReadAsync(store, id, ct), outcomes.Select(EventOutcomeView.Of).ToList());
+        return TypedResults.Created($"/api/orders/{id}/payments/{payment.Id}", result);
+    }
+
+    private static async Task<Ok<ChangeResult<string>>> CancelAsync(long id, CancelRequest body, EventIntake intake, StoreAccess store, TimeProvider clock, CancellationToken ct)
+    {
+        var (_, outcomes) = await intake.ChangeAsync(db => new OrderBook(db, clock).CancelAsync(id, body.Reason, body.Actor ?? "api", ct), ct);
+        return TypedResults.Ok(new ChangeResult<string>("canceled", await ReadAsync(store, id, ct), outcomes.Select(EventOutcomeView.Of).ToList()));
+    }
+
+    private static async Task<Ok<ChangeResult<ShipmentView>>> UpdateShipmentAsync(
+        long id, long shipmentId, ShipmentPatch body, EventIntake intake, StoreAccess store, TimeProvider clock, CancellationToken ct)
+    {
+        var (shipment, outcomes) = await intake.ChangeAsync(db => new OrderBook(db, clock).UpdateShipmentAsync(id, shipmentId, body, ct), ct);
+        return TypedResults.Ok(new ChangeResult<ShipmentView>(ShipmentView.Of(shipment), await ReadAsync(store, id, ct), outcomes.Select(EventOutcomeView.Of).ToList()));
+    }
+
+    private static async Task<Created<TimelineView>> CommentAsync(long id, CommentRequest body, StoreAccess store, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Text)) throw DomainException.Invalid("text", "is required");
+        var entry = await store.WriteAsync(db => new OrderTimeline(db, clock).AddCommentAsync(id, body.Text, body.Author, ct), ct);
+        return TypedResults.Created($"/api/orders/{id}/timeline", TimelineView.Of(entry));
+    }
+
+    private static async Task<Ok<Page<TimelineView>>> TimelineAsync(long id, StoreAccess store, TimeProvider clock, int? offset, int? limit, CancellationToken ct) =>
+        TypedResults.Ok(await store.ReadAsync(async db =>
+        {
+            var page = await new OrderTimeline(db, clock).ListAsync(id, new PageRequest(offset ?? 0, limit ?? 200), ct);
+            return new Page<TimelineView>(page.Items.Select(TimelineView.Of).ToList(), page.Offset, page.Limit, page.Total);
+        }, ct));
+
+    internal static Task<OrderView> ReadAsync(StoreAccess store, long id, CancellationToken ct) => store.ReadAsync(async db =>
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Shipments).Include(o => o.Payments).AsSplitQuery()
+            .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw DomainException.OrderNotFound(id);
+        var clients = await ClientsAsync(db, [order.ClientId], ct);
+        return OrderView.Of(order, clients.GetValueOrDefault(order.ClientId));
+    }, ct);
+
+    private static async Task<Dictionary<long, Client>> ClientsAsync(StoreDb db, IEnumerable<long> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        return await db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).AsSplitQuery()
+            .Where(c => wanted.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+    }
+}

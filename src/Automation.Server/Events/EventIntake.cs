@@ -1,0 +1,68 @@
+using Automation.Orders.Events;
+using Automation.Orders.Persistence;
+using Automation.Rules.Pipeline;
+using Automation.Server.Hosting;
+using Automation.Workflows.Persistence;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Events;
+
+/// Events enter through the inbox (DESIGN.md §4): stored first, with a lease held by the receiver, then processed right
+/// away; if processing does not finish (a crash, an error), the inbox pump takes the event over when the lease ends.
+public sealed class EventIntake(
+    WorkflowDatabase database, EventProcessor processor, TimeProvider clock, IOptions<PipelineSettings> settings,
+    ILogger<EventIntake> log)
+{
+    /// Stores an event from outside (once per idempotency key) and processes it. A repeated key returns the first
+    /// event and its outcome.
+    public async Task<Intake> ReceiveAsync(InboxEvent incoming, CancellationToken ct)
+    {
+        InboxAcceptance accepted;
+        await using (var work = await database.BeginAsync(ct))
+        {
+            incoming.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
+            accepted = await new EventInbox(work.Db<StoreDb>(), clock).AcceptAsync(incoming, ct);
+            await work.CommitAsync(ct);
+        }
+        if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
+        return new Intake(accepted.Event, AlreadyReceived: false, await ProcessAsync(accepted.Event.Id, ct));
+    }
+
+    /// Runs a change of the store that may raise events (a payment, a shipment update, a cancellation), commits it
+    /// with those events held for this caller, then processes them in order.
+    public async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> ChangeAsync<T>(Func<StoreDb, Task<T>> change, CancellationToken ct)
+    {
+        T result;
+        List<InboxEvent> raised;
+        await using (var work = await database.BeginAsync(ct))
+        {
+            var db = work.Db<StoreDb>();
+            result = await change(db);
+            // The store's services save as they go; the events this change raised are the unprocessed ones it tracks.
+            raised = db.ChangeTracker.Entries<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).ToList();
+            foreach (var e in raised) e.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
+            await work.CommitAsync(ct);
+        }
+        var outcomes = new List<EventOutcome>();
+        foreach (var e in raised.OrderBy(e => e.Id))
+            if (await ProcessAsync(e.Id, ct) is { } outcome) outcomes.Add(outcome);
+        return (result, outcomes);
+    }
+
+    /// Processes one stored event; null when it failed (it stays in the inbox and the pump retries it after the lease).
+    private async Task<EventOutcome?> ProcessAsync(long eventId, CancellationToken ct)
+    {
+        try
+        {
+            return await processor.ProcessAsync(eventId, ct);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            log.LogError(error, "Event {EventId} could not be processed now; the inbox pump retries it", eventId);
+            return null;
+        }
+    }
+}
+
+/// The stored event; Outcome is null when it was received before (see the event's own outcome) or processing is pending.
+public sealed record Intake(InboxEvent Event, bool AlreadyReceived, EventOutcome? Outcome);

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Automation.Server.Hosting;
+
+/// `Database:*` — which engine stores everything; the connection string is `ConnectionStrings:Automation`.
+public sealed record DatabaseOptions
+{
+    public const string Section = "Database";
+    public string Provider { get; init; } = "Sqlite";
+}
+
+/// `Workflows:*` — where the status workflow files live (relative paths are relative to the service's home folder).
+public sealed record WorkflowsOptions
+{
+    public const string Section = "Workflows";
+    [Required] public string Directory { get; init; } = "workflows";
+}
+
+/// `Security:*` — the key for `/api` and `/elsa/api`; empty means generate one at first start and keep it under data/.
+public sealed record SecurityOptions
+{
+    public const string Section = "Security";
+    public string? ApiKey { get; init; }
+}
+
+/// `Webhooks:*` — the secret in `/hooks/{secret}` (empty: generated and kept under data/), and an optional signing key:
+/// when set, every webhook call must carry `X-Webhook-Signature: sha256=<hex HMAC-SHA256>`.
+public sealed record WebhookOptions
+{
+    public const string Section = "Webhooks";
+    public string? Secret { get; init; }
+    public string? SigningKey { get; init; }
+}
+
+/// `Limits:*` — the largest request body the service reads.
+public sealed record LimitOptions
+{
+    public const string Section = "Limits";
+    [Range(1024, 1024 * 1024 * 1024)] public long MaxBodyBytes { get; init; } = 1024 * 1024;
+}
+
+/// `Pipeline:*` — the loop guard and the event inbox's lease.
+public sealed record PipelineSettings
+{
+    public const string Section = "Pipeline";
+    [Range(1, 10_000)] public int MaxRuleMoves { get; init; } = 10;
+    public TimeSpan LoopWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// How long a receiver holds an event it processes itself before the background pump may take it over.
+    public TimeSpan EventLease { get; init; } = TimeSpan.FromSeconds(30);
+    /// How often the background pump looks for events nobody processed (e.g. after a crash).
+    public TimeSpan PumpInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

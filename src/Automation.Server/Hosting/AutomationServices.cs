@@ -1,0 +1,119 @@
+using Automation.Orders.Persistence;
+using Automation.Rules.Expressions;
+using Automation.Rules.Pipeline;
+using Automation.Rules.Rules;
+using Automation.Server.Events;
+using Automation.Server.WorkflowFiles;
+using Automation.Workflows.Builtins;
+using Automation.Workflows.Descriptors;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Automation.Workflows.Scheduling;
+using Automation.Workflows.Validation;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using WorkflowProvider = Automation.Workflows.Persistence.DatabaseProvider;
+using StoreProvider = Automation.Orders.Persistence.DatabaseProvider;
+
+namespace Automation.Server.Hosting;
+
+/// The composition of the service: configuration, the database, the engine, the order pipeline and the background
+/// work, in the order they must start.
+public static class AutomationServices
+{
+    public static WebApplicationBuilder AddAutomation(this WebApplicationBuilder builder)
+    {
+        var home = AutomationHome.Find();
+        // The repository's appsettings.json is the lowest layer: environment variables and arguments override it.
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+        {
+            FileProvider = new PhysicalFileProvider(home), Path = AutomationHome.SettingsFile, Optional = true,
+        });
+
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddOptions<DatabaseOptions>().Bind(config.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkflowsOptions>().Bind(config.GetSection(WorkflowsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().Bind(config.GetSection(SecurityOptions.Section));
+        services.AddOptions<WebhookOptions>().Bind(config.GetSection(WebhookOptions.Section));
+        services.AddOptions<LimitOptions>().Bind(config.GetSection(LimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PipelineSettings>().Bind(config.GetSection(PipelineSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        var storage = StorageSettings.Read(config, home);
+        services.AddSingleton(storage);
+        services.AddSingleton(new ServiceHome(home));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => CreateDatabase(storage));
+        services.AddSingleton(_ => ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly));
+        services.AddSingleton(sp => ExpressionEngine.CreateDefault(clock: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IExpressionModelContributor, OrderExpressionModel>();
+        services.AddSingleton<WorkflowDefinitions>();
+        services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<WorkflowValidator>();
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineSettings>>().Value;
+            return new PipelineOptions { MaxRuleMoves = settings.MaxRuleMoves, Window = settings.LoopWindow };
+        });
+        services.AddSingleton<OrderPipeline>();
+        services.AddSingleton<EventProcessor>();
+        services.AddSingleton<ServiceSecrets>();
+        services.AddSingleton<WorkflowDirectory>();
+        services.AddSingleton<EventIntake>();
+        services.AddSingleton<Api.StoreAccess>();
+
+        // Start order matters: the database and workflows are ready before the scheduler fires, and recovery runs
+        // once the scheduler is up.
+        services.AddHostedService<StartupPreparation>();
+        services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
+        services.AddHostedService<StartupRecovery>();
+        services.AddHostedService<InboxPump>();
+        return builder;
+    }
+
+    private static WorkflowDatabase CreateDatabase(StorageSettings storage)
+    {
+        var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString);
+        database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, ToStore(provider)));
+        return database;
+    }
+
+    internal static StoreProvider ToStore(WorkflowProvider provider) =>
+        provider == WorkflowProvider.Sqlite ? StoreProvider.Sqlite : StoreProvider.PostgreSql;
+}
+
+/// The home folder (appsettings.json, workflows/, data/).
+public sealed record ServiceHome(string Path)
+{
+    public string DataDirectory => System.IO.Path.Combine(Path, "data");
+}
+
+/// The database provider and connection string, resolved once: a relative SQLite file lives under the home folder.
+public sealed record StorageSettings(WorkflowProvider WorkflowProvider, string ConnectionString)
+{
+    public StoreProvider StoreProvider => AutomationServices.ToStore(WorkflowProvider);
+
+    public static StorageSettings Read(IConfiguration config, string home)
+    {
+        var providerName = config[$"{DatabaseOptions.Section}:Provider"] ?? "Sqlite";
+        var provider = providerName.Trim().ToLowerInvariant() switch
+        {
+            "sqlite" => WorkflowProvider.Sqlite,
+            "postgresql" or "postgres" or "npgsql" => WorkflowProvider.PostgreSql,
+            _ => throw new InvalidOperationException($"Database:Provider '{providerName}' is not supported; use Sqlite or PostgreSQL."),
+        };
+        var connectionString = config.GetConnectionString("Automation");
+        if (provider == WorkflowProvider.PostgreSql)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("Database:Provider is PostgreSQL, so ConnectionStrings:Automation must name the database.");
+            return new StorageSettings(provider, connectionString);
+        }
+        var sqlite = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? "Data Source=data/automation.db" : connectionString);
+        sqlite.DataSource = AutomationHome.Resolve(home, sqlite.DataSource);
+        return new StorageSettings(provider, sqlite.ToString());
+    }
+}

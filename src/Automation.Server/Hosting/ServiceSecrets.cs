@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Hosting;
+
+/// The API key and the webhook secret: from configuration when set, otherwise generated at first start and kept in
+/// data/secrets.json so they survive restarts.
+public sealed class ServiceSecrets
+{
+    private const string FileName = "secrets.json";
+
+    public ServiceSecrets(IOptions<SecurityOptions> security, IOptions<WebhookOptions> webhooks, ServiceHome home)
+    {
+        var file = Path.Combine(home.DataDirectory, FileName);
+        var stored = File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? new JsonObject() : new JsonObject();
+        var changed = false;
+        ApiKey = Pick(security.Value.ApiKey, stored, "apiKey", ref changed, out var generatedKey);
+        WebhookSecret = Pick(webhooks.Value.Secret, stored, "webhookSecret", ref changed, out var generatedSecret);
+        ApiKeyGenerated = generatedKey;
+        WebhookSecretGenerated = generatedSecret;
+        SigningKey = string.IsNullOrWhiteSpace(webhooks.Value.SigningKey) ? null : webhooks.Value.SigningKey;
+        if (!changed) return;
+        Directory.CreateDirectory(home.DataDirectory);
+        File.WriteAllText(file, stored.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public string ApiKey { get; }
+    public string WebhookSecret { get; }
+    public string? SigningKey { get; }
+    /// True when the value came from data/secrets.json rather than configuration (the start-up log prints it).
+    public bool ApiKeyGenerated { get; }
+    public bool WebhookSecretGenerated { get; }
+
+    public static bool SameSecret(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
+
+    private static string Pick(string? configured, JsonObject stored, string name, ref bool changed, out bool generated)
+    {
+        generated = string.IsNullOrWhiteSpace(configured);
+        if (!generated) return configured!;
+        if (stored[name]?.GetValue<string>() is { Length: > 0 } kept) return kept;
+        var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        stored[name] = fresh;
+        changed = true;
+        return fresh;
+    }
+}

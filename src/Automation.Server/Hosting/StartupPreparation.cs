@@ -1,0 +1,53 @@
+using Automation.Orders.Employees;
+using Automation.Orders.Persistence;
+using Automation.Server.WorkflowFiles;
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
+using Automation.Workflows.Scheduling;
+
+namespace Automation.Server.Hosting;
+
+/// Before anything else runs: migrate the database, publish the workflow files (refusing to start on invalid ones),
+/// seed the configured employees, and say where the service keeps its secrets.
+public sealed class StartupPreparation(
+    WorkflowDatabase database, StorageSettings storage, WorkflowDirectory workflows, ServiceSecrets secrets,
+    IConfiguration configuration, ILogger<StartupPreparation> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await database.MigrateAsync(ct);
+        await StoreDatabase.MigrateAsync(storage.ConnectionString, storage.StoreProvider, ct);
+        await workflows.SyncAsync(ct);
+        await SeedEmployeesAsync(ct);
+        if (secrets.ApiKeyGenerated)
+            log.LogWarning("API key (Authorization: ApiKey <key> or X-Api-Key): {ApiKey} (generated, kept in data/secrets.json; set Security:ApiKey to choose one)", secrets.ApiKey);
+        if (secrets.WebhookSecretGenerated)
+            log.LogWarning("Webhook URL: /hooks/{Secret}?target=ORDER_<id>&code=<code> (secret generated, kept in data/secrets.json; set Webhooks:Secret to choose one)", secrets.WebhookSecret);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private async Task SeedEmployeesAsync(CancellationToken ct)
+    {
+        var staff = configuration.GetSection("Employees").Get<List<NewEmployee>>() ?? [];
+        if (staff.Count == 0) return;
+        await using var work = await database.BeginAsync(ct);
+        await new EmployeeDirectory(work.Db<StoreDb>()).SeedAsync(staff, ct);
+        await work.CommitAsync(ct);
+    }
+}
+
+/// Once the scheduler runs: re-create timers the job store lost and finish instances a crash interrupted mid-step.
+public sealed class StartupRecovery(
+    WorkflowDatabase database, QuartzTimerScheduler timers, WorkflowEngine engine, ILogger<StartupRecovery> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var rescheduled = await timers.ReconcileAsync(database, ct);
+        var recovered = await engine.RecoverAsync(ct);
+        if (rescheduled + recovered > 0)
+            log.LogInformation("Recovered {Instances} interrupted instance(s) and {Timers} timer(s)", recovered, rescheduled);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Automation.Server.Hosting;
+using Automation.Workflows.Model;
+using Automation.Workflows.Runtime;
+using Automation.Workflows.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.WorkflowFiles;
+
+/// The workflow files are the truth (DESIGN.md §3): at start every file is validated, a file whose content differs
+/// from the published version is published as a new version, and a published definition whose file is gone is retracted.
+public sealed class WorkflowDirectory(
+    WorkflowValidator validator, WorkflowDefinitions definitions, IOptions<WorkflowsOptions> options, ServiceHome home,
+    ILogger<WorkflowDirectory> log)
+{
+    // Properties the store assigns per version; they are not part of what a file says.
+    private static readonly string[] VersionProperties = ["id", "version", "isLatest", "isPublished", "createdAt", "links"];
+
+    public string Path => AutomationHome.Resolve(home.Path, options.Value.Directory);
+
+    /// Validates and publishes the directory; throws InvalidWorkflowsException listing every error, publishing nothing.
+    public async Task<SyncResult> SyncAsync(CancellationToken ct)
+    {
+        var errors = validator.ValidateDirectory(Path);
+        if (errors.Count > 0) throw new InvalidWorkflowsException(Path, errors);
+        var files = Directory.EnumerateFiles(Path, "*.json", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal)
+            .Select(file => WorkflowJson.Parse(File.ReadAllText(file), file)).ToList();
+        var published = new List<string>();
+        foreach (var file in files)
+        {
+            var current = await definitions.GetAsync(file.DefinitionId, VersionOptions.Published, ct);
+            if (current is not null && SameContent(current, file)) continue;
+            var saved = await definitions.SaveAsync(file, publish: true, ct);
+            published.Add($"{saved.DefinitionId} v{saved.Version}");
+        }
+        var inFiles = files.Select(f => f.DefinitionId).ToHashSet(StringComparer.Ordinal);
+        var retracted = new List<string>();
+        foreach (var gone in (await definitions.ListAsync(ct)).Where(d => d.IsPublished && !inFiles.Contains(d.DefinitionId)))
+        {
+            await definitions.RetractAsync(gone.DefinitionId, ct);
+            retracted.Add(gone.DefinitionId);
+        }
+        log.LogInformation("Workflows in {Directory}: {Count} files, published {Published}, retracted {Retracted}",
+            Path, files.Count, published.Count == 0 ? "none" : string.Join(", ", published), retracted.Count == 0 ? "none" : string.Join(", ", retracted));
+        return new SyncResult(files.Count, published, retracted);
+    }
+
+    private static bool SameContent(WorkflowDefinition stored, WorkflowDefinition file) =>
+        JsonNode.DeepEquals(WithoutVersion(stored.Document), WithoutVersion(file.Document));
+
+    private static JsonObject WithoutVersion(JsonObject document)
+    {
+        var copy = (JsonObject)document.DeepClone();
+        foreach (var name in VersionProperties) copy.Remove(name);
+        return copy;
+    }
+}
+
+/// What a sync did: files read, versions published ("paid v3"), definitions retracted.
+public sealed record SyncResult(int Files, IReadOnlyList<string> Published, IReadOnlyList<string> Retracted);
+
+/// The workflow directory has errors; the service does not start on them.
+public sealed class InvalidWorkflowsException(string directory, IReadOnlyList<ValidationError> errors)
+    : Exception($"The workflows in {directory} are invalid ({errors.Count} error(s)):{Environment.NewLine}{string.Join(Environment.NewLine, errors)}")
+{
+    public IReadOnlyList<ValidationError> Errors { get; } = errors;
+}
