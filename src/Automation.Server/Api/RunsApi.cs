@@ -33,7 +33,8 @@ public static class RunsApi
         var instances = await db.Instances.AsNoTracking().Where(i => i.CorrelationId == correlation).ToListAsync(ct);
         var journal = (await db.Journal.AsNoTracking().Where(j => j.CorrelationId == correlation).ToListAsync(ct))
             .OrderBy(j => j.Id).ToLookup(j => j.InstanceId);
-        var runs = instances.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).Select(i => new RunView(
+        // Journal ids grow with every write, so they order instances started within one clock tick too.
+        var runs = instances.OrderBy(i => i.CreatedAt).ThenBy(i => journal[i.Id].Select(j => j.Id).DefaultIfEmpty(long.MaxValue).Min()).Select(i => new RunView(
             i.Id, i.DefinitionId, i.Version, i.Status, i.CreatedAt, i.UpdatedAt,
             journal[i.Id].Select(j => new RuleRunView(j.ActivityId, j.ActivityType, j.ActivityName, j.Event, j.StartedAt, j.FinishedAt,
                 (j.FinishedAt - j.StartedAt).TotalMilliseconds, j.Message, j.Data is { } data ? JsonNode.Parse(data) as JsonObject ?? [] : [])).ToList()))
