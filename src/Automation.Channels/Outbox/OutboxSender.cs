@@ -54,7 +54,11 @@ public sealed class OutboxSender
             {
                 await DeliverDueAsync(cancellationToken);
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
             {
                 _logger.LogError(error, "Outbox pass failed; trying again in {Interval}", _options.PollInterval);
             }
