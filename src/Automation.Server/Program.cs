@@ -25,6 +25,7 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapEmployeesApi();
 app.MapWebhooksApi();
 
+var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
 try
 {
     await app.RunAsync();
@@ -32,7 +33,7 @@ try
 }
 catch (InvalidWorkflowsException invalid)
 {
-    Console.Error.WriteLine($"Not starting: the workflows in {Path.GetRelativePath(Environment.CurrentDirectory, app.Services.GetRequiredService<WorkflowDirectory>().Path)} are invalid:");
+    Console.Error.WriteLine($"Not starting: the workflows in {Path.GetRelativePath(Environment.CurrentDirectory, workflows)} are invalid:");
     foreach (var error in invalid.Errors) Console.Error.WriteLine(error);
     return 1;
 }
