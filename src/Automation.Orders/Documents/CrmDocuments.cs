@@ -36,9 +36,10 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
     public async Task<IReadOnlyList<DocumentTemplate>> ListTemplatesAsync(CancellationToken cancellationToken) =>
         await db.DocumentTemplates.AsNoTracking().OrderBy(t => t.Id).ToListAsync(cancellationToken);
 
-    /// Makes the document: the next number of the template, the body rendered by <paramref name="render"/> (which
-    /// fills in the order's fields), a public link token when asked for.
-    public async Task<CrmDocument> CreateAsync(long orderId, long templateId, Func<string, string> render, bool publicLink, CancellationToken cancellationToken)
+    /// Makes the document: the next number of the template, the body rendered by <paramref name="render"/> (body,
+    /// number → HTML; it fills in the order's fields), a public link token when asked for.
+    public async Task<CrmDocument> CreateAsync(long orderId, long templateId, Func<string, string, Task<string>> render, bool publicLink,
+        CancellationToken cancellationToken)
     {
         var template = await GetTemplateAsync(templateId, cancellationToken);
         if (!await db.Orders.AnyAsync(o => o.Id == orderId, cancellationToken)) throw DomainException.OrderNotFound(orderId);
@@ -50,7 +51,7 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
             TemplateId = templateId,
             Number = number,
             Title = $"{template.Name} {number}",
-            Html = render(template.Body),
+            Html = await render(template.Body, number),
             PublicToken = publicLink ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : null,
             CreatedAt = clock.GetUtcNow(),
         };

@@ -19,6 +19,9 @@ public sealed class OrderTask
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public long? ClosedById { get; set; }
+
+    /// What a rule waiting for this task's completion waits on (the `waitKey` of "task.completed").
+    public static string WaitKey(long taskId) => $"task:{taskId}";
 }
 
 public sealed record ChecklistItem(string Text, bool Done = false);

@@ -48,7 +48,8 @@ public sealed class TaskBoard(StoreDb db, TimeProvider clock)
         await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken)
         ?? throw new DomainException("task_not_found", $"Task {taskId} does not exist.");
 
-    /// Completes the task and raises "task.completed" {taskId, closedById}; completing it again changes nothing.
+    /// Completes the task and raises "task.completed" {taskId, closedById, closedAt, waitKey}, which resumes a rule
+    /// waiting for it; completing it again changes nothing.
     public async Task<OrderTask> CompleteAsync(long taskId, long? closedById, CancellationToken cancellationToken)
     {
         var task = await GetAsync(taskId, cancellationToken);
@@ -60,7 +61,7 @@ public sealed class TaskBoard(StoreDb db, TimeProvider clock)
         if (task.OrderId is { } orderId)
         {
             timeline.Add(TimelineKind.Activity, orderId, $"Task '{task.Title}' completed", null, new { taskId, closedById });
-            inbox.Raise(EventTypes.TaskCompleted, orderId, new { taskId, closedById, closedAt = task.ClosedAt });
+            inbox.Raise(EventTypes.TaskCompleted, orderId, new { taskId, closedById, closedAt = task.ClosedAt, waitKey = OrderTask.WaitKey(taskId) });
         }
         await db.SaveChangesAsync(cancellationToken);
         return task;

@@ -65,11 +65,11 @@ public sealed class RotationListAndDocumentTests
         var documents = new CrmDocuments(db, store.Clock);
         var template = await documents.CreateTemplateAsync(new NewDocumentTemplate("Invoice", "<p>{{x}}</p>", "INV-{year}-{n:0000}"), CancellationToken.None);
 
-        var first = await documents.CreateAsync(order.Id, template.Id, body => body.Replace("{{x}}", "1001"), publicLink: true, CancellationToken.None);
-        var second = await documents.CreateAsync(order.Id, template.Id, body => body, publicLink: false, CancellationToken.None);
+        var first = await documents.CreateAsync(order.Id, template.Id, (body, number) => Task.FromResult(body.Replace("{{x}}", number)), publicLink: true, CancellationToken.None);
+        var second = await documents.CreateAsync(order.Id, template.Id, (body, _) => Task.FromResult(body), publicLink: false, CancellationToken.None);
 
         Assert.Equal(("INV-2026-0001", "INV-2026-0002"), (first.Number, second.Number));
-        Assert.Equal("<p>1001</p>", first.Html);
+        Assert.Equal("<p>INV-2026-0001</p>", first.Html);
         Assert.Equal(first.Id, (await documents.FindByTokenAsync(first.PublicToken!, CancellationToken.None))?.Id);
         Assert.Null(second.PublicToken);
         Assert.Equal(2, await db.InboxEvents.CountAsync(e => e.Type == EventTypes.DocumentCreated));
