@@ -84,23 +84,7 @@ internal static class InstanceStore
         var loadedRevision = isNew ? (long?)null : record.Revision;
         record.Revision = isNew ? 1 : record.Revision + 1;
 
-        var journal = new List<JournalRecord>(step.Journal.Count);
-        foreach (var line in step.Journal)
-        {
-            journal.Add(new JournalRecord
-            {
-                InstanceId = line.InstanceId,
-                CorrelationId = line.CorrelationId,
-                ActivityId = line.ActivityId,
-                ActivityType = line.ActivityType,
-                ActivityName = line.ActivityName,
-                Event = line.Event,
-                StartedAt = line.StartedAt,
-                FinishedAt = line.FinishedAt,
-                Message = line.Message,
-                Data = line.Data?.ToJsonString(),
-            });
-        }
+        var journal = step.Journal.ToArray();
         step.Journal.Clear();
         work.Stage(new StepRows
         {

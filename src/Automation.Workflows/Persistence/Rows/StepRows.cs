@@ -14,7 +14,7 @@ internal sealed class StepRows
 
     public IReadOnlyList<string> Released { get; init; } = [];
     public IReadOnlyList<BookmarkRecord> Created { get; init; } = [];
-    public IReadOnlyList<JournalRecord> Journal { get; init; } = [];
+    public IReadOnlyList<Runtime.JournalEntry> Journal { get; init; } = [];
 
     /// First phase, before the other modules save: take the bookmarks (a resume that lost the race stops here).
     public async Task RemoveBookmarksAsync(StepUnitOfWork work, CancellationToken ct)
@@ -29,6 +29,6 @@ internal sealed class StepRows
         if (LoadedRevision is { } loaded) await InstanceRows.UpdateAsync(work, Instance, loaded, ct);
         else await InstanceRows.InsertAsync(work, Instance, ct);
         foreach (var bookmark in Created) await BookmarkRows.InsertAsync(work, bookmark, ct);
-        foreach (var line in Journal) await JournalRows.InsertAsync(work, line, ct);
+        await JournalRows.InsertAsync(work, Instance.Id, Instance.CorrelationId, Journal, ct);
     }
 }
