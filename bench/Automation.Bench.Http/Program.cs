@@ -8,7 +8,13 @@ using Automation.Bench.Http;
 //   throughput [ORDERS] [CLIENTS]   payments as fast as CLIENTS concurrent callers can send them
 //   latency [RATE] [SECONDS]         an open-loop load of RATE payments/s; latency measured from each request's planned start
 //   all                              both, with the defaults
+//   workflows DIR                    writes the benchmark's workflows to DIR (to profile a server started by hand)
 var mode = args.ElementAtOrDefault(0) ?? "all";
+if (mode == "workflows")
+{
+    foreach (var (name, json) in BenchWorkflows.All) await File.WriteAllTextAsync(Path.Combine(args[1], name + ".json"), json);
+    return;
+}
 var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 Console.WriteLine($"Order pipeline over HTTP, {Environment.ProcessorCount} cores, server {configuration}, SQLite file");
 

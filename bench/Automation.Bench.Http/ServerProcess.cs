@@ -10,10 +10,10 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     public const string ApiKey = "bench-key";
 
-    private readonly Process _process;
-    private readonly string _folder;
+    private readonly Process? _process;
+    private readonly string? _folder;
 
-    private ServerProcess(Process process, string folder, Uri address)
+    private ServerProcess(Process? process, string? folder, Uri address)
     {
         _process = process;
         _folder = folder;
@@ -24,6 +24,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string configuration, IReadOnlyDictionary<string, string> workflows)
     {
+        // For profiling: drive a server started by hand (with the benchmark's workflows and API key) instead.
+        if (Environment.GetEnvironmentVariable("AUTOMATION_BENCH_SERVER") is { Length: > 0 } external)
+            return new ServerProcess(null, null, new Uri(external));
         var root = RepositoryRoot();
         var dll = Path.Combine(root, "src", "Automation.Server", "bin", configuration, "net10.0", "Automation.Server.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the server first ({dll} is missing).");
@@ -55,7 +58,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready.");
+            if (_process!.HasExited) throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready.");
             try
             {
                 if ((await probe.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
@@ -71,6 +74,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_process is null || _folder is null) return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
