@@ -33,8 +33,11 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
     {
         var engine = pipeline.Engine;
         InboxEvent? pending;
-        await using (var peek = await engine.Database.BeginAsync(ct))
-            pending = await peek.Db<StoreDb>().InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
+        // A plain read: on SQLite a unit of work would queue behind every writer just to look.
+        await using (var connection = await engine.Database.OpenConnectionAsync(ct))
+        await using (var peek = StoreDb.Create(connection, null, engine.Database.Provider == Workflows.Persistence.DatabaseProvider.Sqlite
+                         ? Orders.Persistence.DatabaseProvider.Sqlite : Orders.Persistence.DatabaseProvider.PostgreSql))
+            pending = await peek.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
         if (pending is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
         if (pending.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, pending.OrderId, "already processed: " + pending.Outcome);
         var data = JsonNode.Parse(pending.Data) as JsonObject ?? new JsonObject();

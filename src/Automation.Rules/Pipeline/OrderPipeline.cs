@@ -20,18 +20,28 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     public const string RuleAuthor = "automation rule";
 
     private readonly PipelineOptions _options = options ?? new PipelineOptions();
+    private volatile StatusList? _statuses;
 
     public WorkflowEngine Engine => engine;
 
-    /// Published status workflows, ordered by sort (then code).
+    /// Published status workflows, ordered by sort (then code). One light query for the published version ids; the
+    /// statuses themselves are read from the compiled versions and kept until a different set is published.
     public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default)
     {
+        List<(string DefinitionId, string VersionId)> published;
+        await using (var connection = await engine.Database.OpenConnectionAsync(ct))
+        await using (var db = WorkflowDb.Create(connection, engine.Database.Provider))
+            published = (await db.Definitions.AsNoTracking().Where(d => d.IsPublished).Select(d => new { d.DefinitionId, d.Id }).ToListAsync(ct))
+                .Select(d => (d.DefinitionId, d.Id)).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
+        var key = string.Join('|', published.Select(p => p.VersionId));
+        if (_statuses is { } cached && cached.Key == key) return cached.Statuses;
         var statuses = new List<OrderStatus>();
-        foreach (var definitionId in (await engine.Definitions.ListAsync(ct)).Where(d => d.IsPublished).Select(d => d.DefinitionId).Distinct())
-            if (await engine.Definitions.GetPublishedAsync(definitionId, ct) is { } published
-                && OrderStatus.Read(published.Definition.CustomProperties, definitionId) is { } status)
+        foreach (var (definitionId, versionId) in published)
+            if (OrderStatus.Read((await engine.Definitions.GetVersionAsync(versionId, ct)).Definition.CustomProperties, definitionId) is { } status)
                 statuses.Add(status);
-        return statuses.OrderBy(s => s.Sort).ThenBy(s => s.Code, StringComparer.Ordinal).ToList();
+        var ordered = statuses.OrderBy(s => s.Sort).ThenBy(s => s.Code, StringComparer.Ordinal).ToList();
+        _statuses = new StatusList(key, ordered);
+        return ordered;
     }
 
     /// Creates the order in the first status and starts that status's rules; one commit.
@@ -130,4 +140,6 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     private static JsonObject StartInput(string? from, string to, string cause) => new() { ["from"] = from, ["to"] = to, ["cause"] = cause };
 
     public static string OrderIdText(long orderId) => orderId.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record StatusList(string Key, IReadOnlyList<OrderStatus> Statuses);
 }
