@@ -22,8 +22,11 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapEventsApi()
     .MapBookmarksApi()
     .MapStatusesApi()
-    .MapEmployeesApi();
+    .MapEmployeesApi()
+    .MapInboundEmailApi();
 app.MapWebhooksApi();
+app.MapTwilioHooksApi();
+app.MapTrackingApi();
 
 var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
 try
