@@ -27,8 +27,11 @@ public static class ElsaJson
             g => g.Key, g => g.Select(e => e.ActivityId is null ? $"{e.File}: {e.Message}" : $"{e.File}: activity '{e.ActivityId}': {e.Message}").ToArray());
         var problem = new ValidationProblemDetails(byPath)
         {
-            Status = 400, Title = "The workflow is invalid", Detail = detail,
-            Type = "https://automation.local/problems/invalid_workflow", Extensions = { ["code"] = "invalid_workflow" },
+            Status = 400,
+            Title = "The workflow is invalid",
+            Detail = detail,
+            Type = "https://automation.local/problems/invalid_workflow",
+            Extensions = { ["code"] = "invalid_workflow" },
         };
         return TypedResults.Problem(problem);
     }

@@ -18,7 +18,11 @@ public sealed class StudioAccess(ServiceSecrets secrets)
         if (http.Request.Query["apiKey"].ToString() is not { Length: > 0 } given || !ServiceSecrets.SameSecret(given.Trim(), secrets.ApiKey)) return null;
         http.Response.Cookies.Append(Cookie, given.Trim(), new CookieOptions
         {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = StudioFiles.BasePath, Secure = http.Request.IsHttps, IsEssential = true,
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Path = StudioFiles.BasePath,
+            Secure = http.Request.IsHttps,
+            IsEssential = true,
         });
         var rest = http.Request.Query.Where(q => !q.Key.Equals("apiKey", StringComparison.OrdinalIgnoreCase))
             .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}");

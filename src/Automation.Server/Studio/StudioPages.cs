@@ -63,15 +63,27 @@ public static partial class StudioPages
         {
             ["orderStatus"] = new JsonObject { ["code"] = code, ["name"] = name, ["sort"] = sort, ["semantics"] = semantics },
         },
-        ["variables"] = new JsonArray(), ["inputs"] = new JsonArray(), ["outputs"] = new JsonArray(), ["outcomes"] = new JsonArray(),
+        ["variables"] = new JsonArray(),
+        ["inputs"] = new JsonArray(),
+        ["outputs"] = new JsonArray(),
+        ["outcomes"] = new JsonArray(),
         ["options"] = new JsonObject { ["autoUpdateConsumingWorkflows"] = false },
         ["root"] = new JsonObject
         {
-            ["id"] = "flow", ["nodeId"] = "Workflow1:flow", ["name"] = "Flowchart1", ["type"] = "Elsa.Flowchart", ["version"] = 1,
-            ["customProperties"] = new JsonObject(), ["metadata"] = new JsonObject(),
+            ["id"] = "flow",
+            ["nodeId"] = "Workflow1:flow",
+            ["name"] = "Flowchart1",
+            ["type"] = "Elsa.Flowchart",
+            ["version"] = 1,
+            ["customProperties"] = new JsonObject(),
+            ["metadata"] = new JsonObject(),
             ["activities"] = new JsonArray(new JsonObject
             {
-                ["id"] = "start", ["nodeId"] = "Workflow1:flow:start", ["name"] = "Start", ["type"] = "Elsa.Start", ["version"] = 1,
+                ["id"] = "start",
+                ["nodeId"] = "Workflow1:flow:start",
+                ["name"] = "Start",
+                ["type"] = "Elsa.Start",
+                ["version"] = 1,
                 ["customProperties"] = new JsonObject(),
                 ["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = 0, ["y"] = 0 } } },
             }),

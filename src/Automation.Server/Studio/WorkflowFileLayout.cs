@@ -9,7 +9,7 @@ namespace Automation.Server.Studio;
 public static class WorkflowFileLayout
 {
     // Assigned by the store per version or sent by Studio for its own use; never part of what the file says.
-    private static readonly string[] EditorOnly = ["$schema", "links", "createdAt"];
+    private static readonly string[] EditorOnly = ["links", "createdAt", "materializerName", "providerName"];
 
     private static readonly string[] TopOrder =
         ["$schema", "id", "definitionId", "name", "description", "version", "isLatest", "isPublished", "toolVersion",
@@ -26,6 +26,8 @@ public static class WorkflowFileLayout
         foreach (var flag in new[] { "isReadonly", "isSystem" })
             if (document[flag] is JsonValue v && v.TryGetValue<bool>(out var set) && !set) document.Remove(flag);
         RemoveNulls(document);
+        // Files start with it, so the stored version compares equal to its file at the next start.
+        document["$schema"] = WorkflowDefinition.SchemaUrl;
         return new WorkflowDefinition(document);
     }
 
@@ -33,10 +35,7 @@ public static class WorkflowFileLayout
     public static string Write(WorkflowDefinition definition, JsonObject? existing)
     {
         var document = FromStudio(definition.Document).Document;
-        var arranged = new JsonObject { ["$schema"] = WorkflowDefinition.SchemaUrl };
-        foreach (var (key, value) in (JsonObject)Arrange(document, existing, ""))
-            arranged[key] = value?.DeepClone();
-        return WorkflowJson.Write(arranged);
+        return WorkflowJson.Write(Arrange(document, existing, ""));
     }
 
     private static void RemoveNulls(JsonNode? node)
@@ -64,6 +63,7 @@ public static class WorkflowFileLayout
     {
         var keys = new List<string>();
         void Take(IEnumerable<string> candidates) => keys.AddRange(candidates.Where(k => node.ContainsKey(k) && !keys.Contains(k)).ToList());
+        if (context == "") Take(["$schema"]);
         Take(template?.Select(p => p.Key) ?? []);
         Take(OrderOf(context));
         Take(node.Select(p => p.Key));
