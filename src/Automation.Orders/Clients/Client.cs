@@ -10,6 +10,9 @@ public sealed class Client
     public List<ClientPhone> Phones { get; set; } = [];
     /// The web visitor id the store's site gave this client, if known.
     public string? VisitorId { get; set; }
+    /// The client's details (requisites): legal name, tax id, address, bank account, … by key; a multi-value detail
+    /// holds a JSON array.
+    public Dictionary<string, string?> Details { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
 }
 

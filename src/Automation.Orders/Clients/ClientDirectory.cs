@@ -1,3 +1,4 @@
+using Automation.Orders.Orders;
 using Automation.Orders.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,6 +59,25 @@ public sealed class ClientDirectory(StoreDb db, TimeProvider clock)
         AddMissingContacts(existing, details);
         await db.SaveChangesAsync(cancellationToken);
         return existing;
+    }
+
+    /// Writes the client's details: Overwrite replaces each value (null clears it), Append adds to a multi-value detail.
+    public async Task<Client> UpdateDetailsAsync(long clientId, IReadOnlyDictionary<string, string?> values, FieldWriteMode mode, CancellationToken cancellationToken)
+    {
+        var client = await GetAsync(clientId, cancellationToken);
+        foreach (var (key, value) in values)
+        {
+            if (string.IsNullOrWhiteSpace(key)) throw DomainException.Invalid("details", "contains a detail without a name");
+            var name = key.Trim();
+            if (string.Equals(name, "name", StringComparison.OrdinalIgnoreCase))
+            {
+                client.Name = string.IsNullOrWhiteSpace(value) ? throw DomainException.Invalid("name", "must not be empty") : value.Trim();
+                continue;
+            }
+            client.Details[name] = mode == FieldWriteMode.Append ? MultiValueField.Append(client.Details.GetValueOrDefault(name), value) : value;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return client;
     }
 
     /// The client's first email of the given type ("auto": of any type), or null if it has none.

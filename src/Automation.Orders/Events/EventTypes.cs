@@ -12,4 +12,6 @@ public static class EventTypes
     public const string ResponsibleChanged = "responsible.changed";
     public const string Webhook = "webhook";
     public const string CallIncoming = "call.incoming";
+    public const string DocumentCreated = "document.created";
+    public const string TaskCompleted = "task.completed";
 }

@@ -16,6 +16,17 @@ public sealed class EmployeeNotifications(StoreDb db, TimeProvider clock)
         return notification;
     }
 
+    /// The same notification to each recipient; a sender who is not an employee is refused.
+    public async Task<IReadOnlyList<Notification>> SendAsync(IReadOnlyList<long> recipients, string text, long? orderId, long? senderId,
+        CancellationToken cancellationToken)
+    {
+        if (recipients.Count == 0) throw DomainException.Invalid("recipients", "must name at least one employee");
+        if (senderId is { } sender && !await db.Employees.AnyAsync(e => e.Id == sender, cancellationToken)) throw DomainException.EmployeeNotFound(sender);
+        var sent = new List<Notification>();
+        foreach (var recipient in recipients.Distinct()) sent.Add(await AddAsync(recipient, text, orderId, senderId, cancellationToken));
+        return sent;
+    }
+
     /// Newest first.
     public async Task<Page<Notification>> ListForEmployeeAsync(long employeeId, PageRequest page, bool unreadOnly, CancellationToken cancellationToken)
     {

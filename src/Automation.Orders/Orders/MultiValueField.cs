@@ -4,7 +4,7 @@ using Automation.Orders.Persistence;
 namespace Automation.Orders.Orders;
 
 /// A custom field holding several values, stored as a JSON array of strings.
-internal static class MultiValueField
+public static class MultiValueField
 {
     public static string Append(string? current, string? added)
     {

@@ -79,4 +79,21 @@ public sealed partial class OrderBook
     }
 
     private static string? NullIfBlank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// The "Edit shipments" and "Set shipment status" rules: applies the patch to every shipment of the order, or to
+    /// those of one delivery service; returns the shipments it changed.
+    public async Task<IReadOnlyList<Shipment>> UpdateShipmentsAsync(long orderId, ShipmentPatch patch, string? deliveryService, CancellationToken cancellationToken)
+    {
+        var order = await GetAsync(orderId, cancellationToken);
+        if (order.IsCanceled) throw DomainException.OrderCanceled(order.Number, "changing its shipments");
+        var service = string.IsNullOrWhiteSpace(deliveryService) ? null : deliveryService.Trim();
+        var changed = new List<Shipment>();
+        foreach (var shipment in order.Shipments.Where(s => service is null || string.Equals(s.DeliveryService, service, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            var before = (shipment.Status, shipment.Approved, shipment.Shipped, shipment.TrackingNumber);
+            await UpdateShipmentAsync(orderId, shipment.Id, patch, cancellationToken);
+            if (before != (shipment.Status, shipment.Approved, shipment.Shipped, shipment.TrackingNumber)) changed.Add(shipment);
+        }
+        return changed;
+    }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
+using Automation.Orders.Activities;
 using Automation.Orders.Clients;
 using Automation.Orders.Counters;
+using Automation.Orders.Documents;
 using Automation.Orders.Events;
 using Automation.Orders.Persistence;
 using Automation.Orders.Shipments;
+using Automation.Orders.Tasks;
 using Automation.Orders.Timeline;
 using Microsoft.EntityFrameworkCore;
 
@@ -122,6 +125,36 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
         order.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         return order;
+    }
+
+    /// The "Delete CRM record" rule: deletes an unpaid order with its shipments, payments, timeline, activities and
+    /// documents. A paid order is refused with a DomainException saying so.
+    public async Task DeleteAsync(long orderId, CancellationToken cancellationToken)
+    {
+        var order = await GetAsync(orderId, cancellationToken);
+        if (order.IsPaid || order.Payments.Any(p => p.Paid))
+            throw new DomainException("order_paid", $"Order {order.Number} is paid and may not be deleted.");
+        // Explicit rather than by ON DELETE CASCADE, which a SQLite connection only honours with foreign_keys on; rows
+        // this context tracks are forgotten first so that it does not delete them a second time.
+        Forget<TimelineEntry>(e => e.OrderId == orderId);
+        Forget<CrmActivity>(a => a.OrderId == orderId);
+        Forget<CrmDocument>(d => d.OrderId == orderId);
+        Forget<OrderTask>(t => t.OrderId == orderId);
+        await db.InTransactionAsync(async token =>
+        {
+            await db.TimelineEntries.Where(e => e.OrderId == orderId).ExecuteDeleteAsync(token);
+            await db.CrmActivities.Where(a => a.OrderId == orderId).ExecuteDeleteAsync(token);
+            await db.CrmDocuments.Where(d => d.OrderId == orderId).ExecuteDeleteAsync(token);
+            await db.Tasks.Where(t => t.OrderId == orderId).ExecuteDeleteAsync(token);
+            db.Orders.Remove(order);
+            await db.SaveChangesAsync(token);
+            return true;
+        }, cancellationToken);
+    }
+
+    private void Forget<T>(Func<T, bool> belongs) where T : class
+    {
+        foreach (var entry in db.ChangeTracker.Entries<T>().Where(e => belongs(e.Entity)).ToList()) entry.State = EntityState.Detached;
     }
 
     private static IQueryable<Order> WithDetails(IQueryable<Order> orders) =>

@@ -1,12 +1,18 @@
 using System.Data.Common;
+using Automation.Orders.Activities;
 using Automation.Orders.Clients;
 using Automation.Orders.Counters;
+using Automation.Orders.Documents;
 using Automation.Orders.Employees;
 using Automation.Orders.Events;
+using Automation.Orders.Feed;
+using Automation.Orders.Lists;
 using Automation.Orders.Notifications;
 using Automation.Orders.Orders;
+using Automation.Orders.Outbox;
 using Automation.Orders.Payments;
 using Automation.Orders.Shipments;
+using Automation.Orders.Tasks;
 using Automation.Orders.Timeline;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,6 +35,15 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
     public DbSet<CodeCounter> CodeCounters => Set<CodeCounter>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<CrmActivity> CrmActivities => Set<CrmActivity>();
+    public DbSet<FeedPost> FeedPosts => Set<FeedPost>();
+    public DbSet<ResponsibleRotation> ResponsibleRotations => Set<ResponsibleRotation>();
+    public DbSet<UserList> UserLists => Set<UserList>();
+    public DbSet<UserListItem> UserListItems => Set<UserListItem>();
+    public DbSet<DocumentTemplate> DocumentTemplates => Set<DocumentTemplate>();
+    public DbSet<CrmDocument> CrmDocuments => Set<CrmDocument>();
+    public DbSet<EmployeeMessage> EmployeeMessages => Set<EmployeeMessage>();
+    public DbSet<OrderTask> Tasks => Set<OrderTask>();
 
     public DatabaseProvider Provider => Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
 

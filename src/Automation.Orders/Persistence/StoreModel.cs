@@ -47,6 +47,7 @@ internal static class StoreModel
             payment.HasIndex(p => p.OrderId).HasDatabaseName("IX_payments_OrderId");
         });
         BuildClients(model);
+        StoreModelForRules.Build(model);
         model.Entity<Employee>(employee =>
         {
             employee.ToTable("employees");
@@ -88,6 +89,7 @@ internal static class StoreModel
         {
             client.ToTable("clients");
             client.Property(c => c.Kind).HasConversion<string>();
+            client.Property(c => c.Details).HasJsonConversion();
             client.HasIndex(c => c.VisitorId).HasDatabaseName("IX_clients_VisitorId");
             client.HasMany(c => c.Emails).WithOne().HasForeignKey(e => e.ClientId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("FK_client_emails_clients_ClientId");
@@ -111,7 +113,7 @@ internal static class StoreModel
     }
 
     /// Stores the property as JSON text, with a comparer so in-place changes (fields["x"] = "y") are saved.
-    private static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class
+    internal static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class
     {
         var comparer = new ValueComparer<T>(
             (a, b) => StoreJson.Write(a) == StoreJson.Write(b),

@@ -41,7 +41,11 @@ public sealed record ConditionVerdict(bool Passed, IReadOnlyList<ComparedValue> 
         ["passed"] = Passed,
         ["compared"] = new JsonArray(Compared.Select(c => (JsonNode)new JsonObject
         {
-            ["field"] = c.Field, ["operator"] = c.Operator, ["expected"] = c.Expected, ["actual"] = c.Actual, ["result"] = c.Result,
+            ["field"] = c.Field,
+            ["operator"] = c.Operator,
+            ["expected"] = c.Expected,
+            ["actual"] = c.Actual,
+            ["result"] = c.Result,
         }).ToArray()),
     };
 }

@@ -26,20 +26,33 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
         var responsible = order.ResponsibleId is { } id ? await db.Employees.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct) : null;
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["Id"] = order.Id, ["Number"] = order.Number, ["Status"] = order.Status, ["Amount"] = order.Amount,
-            ["Currency"] = order.Currency, ["IsPaid"] = order.IsPaid, ["IsShipped"] = order.IsShipped,
-            ["IsCanceled"] = order.IsCanceled, ["CancelReason"] = order.CancelReason, ["DeliveryAllowed"] = order.DeliveryAllowed,
-            ["CreatedAt"] = order.CreatedAt, ["StatusChangedAt"] = order.StatusChangedAt, ["ResponsibleId"] = order.ResponsibleId,
+            ["Id"] = order.Id,
+            ["Number"] = order.Number,
+            ["Status"] = order.Status,
+            ["Amount"] = order.Amount,
+            ["Currency"] = order.Currency,
+            ["IsPaid"] = order.IsPaid,
+            ["IsShipped"] = order.IsShipped,
+            ["IsCanceled"] = order.IsCanceled,
+            ["CancelReason"] = order.CancelReason,
+            ["DeliveryAllowed"] = order.DeliveryAllowed,
+            ["CreatedAt"] = order.CreatedAt,
+            ["StatusChangedAt"] = order.StatusChangedAt,
+            ["ResponsibleId"] = order.ResponsibleId,
             ["Fields"] = order.Fields.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
             ["Client"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
-                ["Id"] = client?.Id, ["Name"] = client?.Name,
+                ["Id"] = client?.Id,
+                ["Name"] = client?.Name,
                 ["Email"] = client?.Emails.OrderBy(e => e.Id).FirstOrDefault()?.Value,
                 ["Phone"] = client?.Phones.OrderBy(p => p.Id).FirstOrDefault()?.Value,
             },
             ["Responsible"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
-                ["Id"] = responsible?.Id, ["Name"] = responsible?.Name, ["Email"] = responsible?.Email, ["Phone"] = responsible?.Phone,
+                ["Id"] = responsible?.Id,
+                ["Name"] = responsible?.Name,
+                ["Email"] = responsible?.Email,
+                ["Phone"] = responsible?.Phone,
             },
         };
     }

@@ -33,8 +33,11 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
     {
         var engine = pipeline.Engine;
         InboxEvent? pending;
-        await using (var peek = await engine.Database.BeginAsync(ct))
-            pending = await peek.Db<StoreDb>().InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
+        // A plain read: on SQLite a unit of work would queue behind every writer just to look.
+        await using (var connection = await engine.Database.OpenConnectionAsync(ct))
+        await using (var peek = StoreDb.Create(connection, null, engine.Database.Provider == Workflows.Persistence.DatabaseProvider.Sqlite
+                         ? Orders.Persistence.DatabaseProvider.Sqlite : Orders.Persistence.DatabaseProvider.PostgreSql))
+            pending = await peek.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
         if (pending is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
         if (pending.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, pending.OrderId, "already processed: " + pending.Outcome);
         var data = JsonNode.Parse(pending.Data) as JsonObject ?? new JsonObject();
@@ -43,6 +46,8 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         var resumed = pending.OrderId is { } waitingOrder
             ? (await engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(pending.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count
             : 0;
+        if (pending.OrderId is { } order && data["waitKey"] is JsonValue key && key.TryGetValue<string>(out var waitKey))
+            resumed += (await engine.ResumeAsync(RuleWait.Stimulus(waitKey, order), data, ct)).Count;
 
         await using var work = await engine.Database.BeginAsync(ct);
         var db = work.Db<StoreDb>();
@@ -71,13 +76,13 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         var reasons = new List<string>();
         var candidates = new List<(int Index, OrderStatus Status, OrderTrigger Trigger)>();
         foreach (var typeName in TriggerTypesFor(e.Type))
-        foreach (var record in await pipeline.Engine.Definitions.FindTriggersByNameAsync(typeName, ct))
-        {
-            var status = statuses.FirstOrDefault(s => s.DefinitionId == record.DefinitionId);
-            if (status is null) continue;
-            var workflow = await pipeline.Engine.Definitions.GetPublishedAsync(record.DefinitionId, ct);
-            if (workflow?.Activity(record.ActivityId) is OrderTrigger trigger) candidates.Add((statuses.ToList().IndexOf(status), status, trigger));
-        }
+            foreach (var record in await pipeline.Engine.Definitions.FindTriggersByNameAsync(typeName, ct))
+            {
+                var status = statuses.FirstOrDefault(s => s.DefinitionId == record.DefinitionId);
+                if (status is null) continue;
+                var workflow = await pipeline.Engine.Definitions.GetPublishedAsync(record.DefinitionId, ct);
+                if (workflow?.Activity(record.ActivityId) is OrderTrigger trigger) candidates.Add((statuses.ToList().IndexOf(status), status, trigger));
+            }
         foreach (var (index, status, trigger) in candidates.OrderBy(c => c.Index))
         {
             if (Eligible(trigger, settings, e, order, index, currentIndex, current) is { } notEligible)

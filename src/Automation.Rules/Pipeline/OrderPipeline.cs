@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Automation.Orders;
+using Automation.Orders.Activities;
 using Automation.Orders.Orders;
 using Automation.Orders.Persistence;
 using Automation.Orders.Timeline;
@@ -19,18 +20,28 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     public const string RuleAuthor = "automation rule";
 
     private readonly PipelineOptions _options = options ?? new PipelineOptions();
+    private volatile StatusList? _statuses;
 
     public WorkflowEngine Engine => engine;
 
-    /// Published status workflows, ordered by sort (then code).
+    /// Published status workflows, ordered by sort (then code). One light query for the published version ids; the
+    /// statuses themselves are read from the compiled versions and kept until a different set is published.
     public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default)
     {
+        List<(string DefinitionId, string VersionId)> published;
+        await using (var connection = await engine.Database.OpenConnectionAsync(ct))
+        await using (var db = WorkflowDb.Create(connection, engine.Database.Provider))
+            published = (await db.Definitions.AsNoTracking().Where(d => d.IsPublished).Select(d => new { d.DefinitionId, d.Id }).ToListAsync(ct))
+                .Select(d => (d.DefinitionId, d.Id)).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
+        var key = string.Join('|', published.Select(p => p.VersionId));
+        if (_statuses is { } cached && cached.Key == key) return cached.Statuses;
         var statuses = new List<OrderStatus>();
-        foreach (var definitionId in (await engine.Definitions.ListAsync(ct)).Where(d => d.IsPublished).Select(d => d.DefinitionId).Distinct())
-            if (await engine.Definitions.GetPublishedAsync(definitionId, ct) is { } published
-                && OrderStatus.Read(published.Definition.CustomProperties, definitionId) is { } status)
+        foreach (var (definitionId, versionId) in published)
+            if (OrderStatus.Read((await engine.Definitions.GetVersionAsync(versionId, ct)).Definition.CustomProperties, definitionId) is { } status)
                 statuses.Add(status);
-        return statuses.OrderBy(s => s.Sort).ThenBy(s => s.Code, StringComparer.Ordinal).ToList();
+        var ordered = statuses.OrderBy(s => s.Sort).ThenBy(s => s.Code, StringComparer.Ordinal).ToList();
+        _statuses = new StatusList(key, ordered);
+        return ordered;
     }
 
     /// Creates the order in the first status and starts that status's rules; one commit.
@@ -71,7 +82,8 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
             return new StatusMove(orderId, from, target.Code, Moved: false, reason);
         }
 
-        await CancelRunningAsync(work, orderId, cause, $"the order left status '{from}' for '{target.Code}'", ct);
+        await CancelRunningAsync(work, orderId, cause, $"the order left status '{from}' for '{target.Code}'", statuses, ct);
+        await new CrmActivities(db, clock).CompleteOnLeavingStatusAsync(orderId, from, ct);
         var now = clock.GetUtcNow();
         order.Status = target.Code;
         order.StatusChangedAt = now;
@@ -82,14 +94,32 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
         return new StatusMove(orderId, from, target.Code, Moved: true, InstanceId: started.InstanceId);
     }
 
-    /// Cancels the order's unfinished status instances (its bookmarks and timers go with them), and the rule's own
-    /// running instance in place when a rule causes the move.
-    private async Task CancelRunningAsync(StepUnitOfWork work, long orderId, StatusCause cause, string reason, CancellationToken ct)
+    /// Deletes an unpaid order (the "Delete CRM record" rule) after cancelling every workflow still running for it,
+    /// the caller's own instance included. A paid order is refused with a DomainException.
+    public async Task DeleteOrderAsync(StepUnitOfWork work, long orderId, StatusCause cause, CancellationToken ct = default)
+    {
+        var db = work.Db<StoreDb>();
+        var order = await db.Orders.Include(o => o.Payments).FirstOrDefaultAsync(o => o.Id == orderId, ct) ?? throw DomainException.OrderNotFound(orderId);
+        if (order.IsPaid || order.Payments.Any(p => p.Paid)) throw new DomainException("order_paid", $"Order {order.Number} is paid and may not be deleted.");
+        await CancelRunningAsync(work, orderId, cause, $"order {order.Number} was deleted by {cause}", statuses: null, ct);
+        await new OrderBook(db, clock).DeleteAsync(orderId, ct);
+    }
+
+    /// Cancels the order's unfinished instances of status workflows (or of any workflow when statuses is null) with
+    /// their bookmarks and timers, and the rule's own running instance in place when a rule causes the move. Reusable
+    /// workflows started by "Run workflow" are not rules of a status and go on when the order moves.
+    private async Task CancelRunningAsync(StepUnitOfWork work, long orderId, StatusCause cause, string reason, IReadOnlyList<OrderStatus>? statuses,
+        CancellationToken ct)
     {
         var correlation = OrderIdText(orderId);
         string[] open = [nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
-        var ids = await work.Workflows.Instances.Where(i => i.CorrelationId == correlation && open.Contains(i.Status))
-            .Select(i => i.Id).ToListAsync(ct);
+        var query = work.Workflows.Instances.Where(i => i.CorrelationId == correlation && open.Contains(i.Status));
+        if (statuses is not null)
+        {
+            var definitions = statuses.Select(s => s.DefinitionId).ToArray();
+            query = query.Where(i => definitions.Contains(i.DefinitionId));
+        }
+        var ids = await query.Select(i => i.Id).ToListAsync(ct);
         if (cause.InstanceId is { } own && !ids.Contains(own)) ids.Add(own);
         foreach (var id in ids) await engine.CancelAsync(work, id, reason, ct);
     }
@@ -110,4 +140,6 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     private static JsonObject StartInput(string? from, string to, string cause) => new() { ["from"] = from, ["to"] = to, ["cause"] = cause };
 
     public static string OrderIdText(long orderId) => orderId.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record StatusList(string Key, IReadOnlyList<OrderStatus> Statuses);
 }

@@ -4,6 +4,7 @@ using Automation.Orders.Orders;
 using Automation.Orders.Persistence;
 using Automation.Orders.Timeline;
 using Automation.Rules.Conditions;
+using Automation.Rules.Pipeline;
 using Automation.Workflows.Activities;
 using Automation.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -53,8 +54,17 @@ public abstract class RuleActivity : Activity
         await RunWhenConditionHoldsAsync(context, order, title);
     }
 
+    /// Called when what the rule waits for through <see cref="RuleContext.WaitFor"/> has happened; the event's data
+    /// is <c>rule.Activity.ResumeInput</c>.
+    protected virtual ValueTask ResumedAsync(RuleContext rule) => ValueTask.CompletedTask;
+
     public sealed override async ValueTask ResumeAsync(ActivityContext context)
     {
+        if (context.ResumedBookmark?.Name == RuleWait.TypeName)
+        {
+            await ResumedAsync(new RuleContext(context, context.Work.Db<StoreDb>(), await LoadOrderAsync(context), TitleOf(context)));
+            return;
+        }
         var title = TitleOf(context);
         context.Journal("title", title);
         context.Journal("delay", new JsonObject { ["plannedAt"] = context.State["plannedAt"]?.DeepClone(), ["waited"] = true });

@@ -1,10 +1,18 @@
 using System.Text.Json;
+using Automation.Orders.Activities;
+using Automation.Orders.Clients;
 using Automation.Orders.Counters;
+using Automation.Orders.Documents;
 using Automation.Orders.Employees;
+using Automation.Orders.Feed;
+using Automation.Orders.Lists;
 using Automation.Orders.Notifications;
 using Automation.Orders.Orders;
+using Automation.Orders.Outbox;
 using Automation.Orders.Persistence;
+using Automation.Orders.Tasks;
 using Automation.Orders.Timeline;
+using Automation.Rules.Pipeline;
 using Automation.Workflows.Activities;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
@@ -41,7 +49,34 @@ public sealed class RuleContext
     public TimeProvider Clock => Activity.Clock;
     public CancellationToken CancellationToken => Activity.CancellationToken;
 
+    public ClientDirectory Clients => new(Db, Clock);
+    public OrderPeople People => new(Db);
+    public CrmActivities CrmActivities => new(Db, Clock);
+    public CompanyFeed Feed => new(Db, Clock);
+    public UserLists Lists => new(Db, Clock);
+    public CrmDocuments Documents => new(Db, Clock);
+    public EmployeeMessageOutbox Outbox => new(Db, Clock);
+    public TaskBoard Tasks => new(Db, Clock);
+
+    /// Identifies this rule (its workflow and activity), e.g. for the round-robin it remembers.
+    public string RuleKey => $"{Activity.Instance.DefinitionId}:{Activity.ActivityId}";
+
     public T Get<T>(Input<T> input) => Activity.Get(input);
+
+    /// Fills a text's `{{ Order.… }}` and `{{ Activities.… }}` placeholders, with the order as it is now.
+    public async Task<string> RenderAsync(string text, bool html = false) =>
+        await RuleText.RenderAsync(this, text, html);
+
+    /// Suspends the rule (and the rules after it) until the store raises an event with this wait key.
+    public void WaitFor(string waitKey) => Activity.CreateBookmark(RuleWait.Bookmark(waitKey));
+
+    /// The rule cannot do its work (the list item is gone, the order is paid): it completes without doing it, and the
+    /// run log and the order's timeline say why, so the status's other rules go on.
+    public void NothingToDo(string reason)
+    {
+        Activity.Journal("nothingDone", reason);
+        AddTimeline(TimelineKind.Log, $"Rule '{Title}' did nothing: {reason}", Title, new { activityId = Activity.ActivityId, reason });
+    }
 
     public void Set<T>(Output<T> output, T value) => Activity.Set(output, value);
 
@@ -61,7 +96,11 @@ internal static class RuleTimeline
     {
         var entry = new TimelineEntry
         {
-            OrderId = orderId, Kind = kind, Text = text, Author = author, At = clock.GetUtcNow(),
+            OrderId = orderId,
+            Kind = kind,
+            Text = text,
+            Author = author,
+            At = clock.GetUtcNow(),
             Data = data is null ? "{}" : JsonSerializer.Serialize(data, data.GetType(), JsonSerializerOptions.Web),
         };
         db.TimelineEntries.Add(entry);

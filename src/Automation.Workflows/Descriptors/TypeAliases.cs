@@ -5,10 +5,19 @@ public static class TypeAliases
 {
     private static readonly Dictionary<Type, string> Aliases = new()
     {
-        [typeof(string)] = "String", [typeof(bool)] = "Boolean", [typeof(int)] = "Int32", [typeof(long)] = "Int64",
-        [typeof(double)] = "Double", [typeof(decimal)] = "Decimal", [typeof(float)] = "Single",
-        [typeof(DateTime)] = "DateTime", [typeof(DateTimeOffset)] = "DateTimeOffset", [typeof(TimeSpan)] = "TimeSpan",
-        [typeof(Guid)] = "Guid", [typeof(object)] = "Object", [typeof(System.Text.Json.Nodes.JsonObject)] = "JsonObject",
+        [typeof(string)] = "String",
+        [typeof(bool)] = "Boolean",
+        [typeof(int)] = "Int32",
+        [typeof(long)] = "Int64",
+        [typeof(double)] = "Double",
+        [typeof(decimal)] = "Decimal",
+        [typeof(float)] = "Single",
+        [typeof(DateTime)] = "DateTime",
+        [typeof(DateTimeOffset)] = "DateTimeOffset",
+        [typeof(TimeSpan)] = "TimeSpan",
+        [typeof(Guid)] = "Guid",
+        [typeof(object)] = "Object",
+        [typeof(System.Text.Json.Nodes.JsonObject)] = "JsonObject",
         [typeof(System.Text.Json.Nodes.JsonNode)] = "Object",
     };
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Automation.Workflows.Persistence.Rows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Workflows.Persistence;
@@ -9,58 +10,57 @@ namespace Automation.Workflows.Persistence;
 /// Actions that must follow a commit (scheduling timers) run after it.
 public sealed class StepUnitOfWork : IAsyncDisposable
 {
+    private static readonly AsyncLocal<StepUnitOfWork?> Current = new();
+
     private readonly WorkflowDatabase _database;
     private readonly Dictionary<Type, DbContext> _contexts = [];
     private readonly List<Func<DbConnection, DbTransaction, CancellationToken, Task>> _beforeSave = [];
     private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
-    private readonly SemaphoreSlim? _gate;
+    private readonly List<StepRows> _steps = [];
+    private readonly List<DbCommand> _ownCommands = [];
+    private readonly WriteSession _session;
+    private WorkflowDb? _workflows;
     private bool _committed;
-    private bool _gateHeld;
 
-    private StepUnitOfWork(WorkflowDatabase database, DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate)
+    private StepUnitOfWork(WorkflowDatabase database, WriteSession session, DbTransaction transaction)
     {
         _database = database;
-        Connection = connection;
+        _session = session;
         Transaction = transaction;
-        _gate = gate;
-        _gateHeld = gate is not null;
-        Workflows = WorkflowDb.Create(connection, database.Provider);
-        Workflows.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
-        Workflows.Database.UseTransaction(transaction);
     }
 
     /// Opens the step's transaction. On SQLite the in-process write gate is held until commit or dispose, so that
     /// steps never interleave their writes (SQLite has one writer; waiting here beats spinning on SQLITE_BUSY).
     internal static async Task<StepUnitOfWork> BeginAsync(WorkflowDatabase database, CancellationToken ct)
     {
-        var gate = database.Provider == DatabaseProvider.Sqlite ? database.WriteGate : null;
-        if (gate is not null && Current.Value is { IsCommitted: false, Provider: DatabaseProvider.Sqlite })
+        if (database.Provider == DatabaseProvider.Sqlite && Current.Value is { IsCommitted: false, Provider: DatabaseProvider.Sqlite })
             throw new InvalidOperationException("A unit of work is already open in this flow: pass it down instead of opening another (it would wait for itself).");
-        if (gate is not null) await gate.WaitAsync(ct);
-        DbConnection? connection = null;
+        var session = await database.OpenWriteSessionAsync(ct);
         try
         {
-            connection = await database.OpenConnectionAsync(ct);
-            var transaction = await connection.BeginTransactionAsync(ct);
-            var work = new StepUnitOfWork(database, connection, transaction, gate);
+            var transaction = await session.Connection.BeginTransactionAsync(ct);
+            var work = new StepUnitOfWork(database, session, transaction);
             Current.Value = work;
             return work;
         }
         catch
         {
-            if (connection is not null) await connection.DisposeAsync();
-            gate?.Release();
+            await session.EndAsync(healthy: false);
             throw;
         }
     }
 
-    private static readonly AsyncLocal<StepUnitOfWork?> Current = new();
-
-    public DbConnection Connection { get; }
+    /// The step's connection; a committed unit of work has given it back (on SQLite the next step writes through it).
+    public DbConnection Connection => _session.Ended
+        ? throw new InvalidOperationException("This unit of work is finished; begin a new one.")
+        : _session.Connection;
     public DbTransaction Transaction { get; }
     public DatabaseProvider Provider => _database.Provider;
-    public WorkflowDb Workflows { get; }
     public bool IsCommitted => _committed;
+
+    /// The engine's EF context on this step's connection and transaction, made when first asked for (the engine's own
+    /// hot path writes with plain commands and needs none).
+    public WorkflowDb Workflows => _workflows ??= CreateWorkflows();
 
     /// Instances with a step running in this unit of work (so that cancelling one from inside stops it in place).
     internal Dictionary<string, Runtime.WorkflowStep> ActiveSteps { get; } = new(StringComparer.Ordinal);
@@ -75,8 +75,20 @@ public sealed class StepUnitOfWork : IAsyncDisposable
         return created;
     }
 
-    /// SQL to run inside the transaction before the contexts save (e.g. consuming a bookmark exactly once).
+    /// SQL to run inside the transaction before the contexts save.
     internal void BeforeSave(Func<DbConnection, DbTransaction, CancellationToken, Task> action) => _beforeSave.Add(action);
+
+    /// A step's rows, written when this unit of work commits.
+    internal void Stage(StepRows rows) => _steps.Add(rows);
+
+    /// A command for a hot-path statement in this transaction: prepared once per write connection on SQLite.
+    internal DbCommand Command(Statement statement)
+    {
+        var command = _session.Commands?.Get(statement, Connection);
+        if (command is null) _ownCommands.Add(command = statement.Create(Connection));
+        command.Transaction = Transaction;
+        return command;
+    }
 
     /// Work that must happen only once the step is durable.
     public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
@@ -84,36 +96,49 @@ public sealed class StepUnitOfWork : IAsyncDisposable
     public async Task CommitAsync(CancellationToken ct = default)
     {
         if (_committed) throw new InvalidOperationException("This unit of work was already committed.");
-        try
-        {
-            foreach (var action in _beforeSave) await action(Connection, Transaction, ct);
-            foreach (var context in _contexts.Values.Append(Workflows))
-                if (context.ChangeTracker.HasChanges()) await context.SaveChangesAsync(ct);
-            await Transaction.CommitAsync(ct);
-            _committed = true;
-        }
-        finally
-        {
-            ReleaseGate();
-        }
+        foreach (var action in _beforeSave) await action(Connection, Transaction, ct);
+        foreach (var step in _steps) await step.RemoveBookmarksAsync(this, ct);
+        foreach (var context in _contexts.Values)
+            if (context.ChangeTracker.HasChanges()) await context.SaveChangesAsync(ct);
+        if (_workflows is not null && _workflows.ChangeTracker.HasChanges()) await _workflows.SaveChangesAsync(ct);
+        foreach (var step in _steps) await step.WriteAsync(this, ct);
+        await Transaction.CommitAsync(ct);
+        _committed = true;
+        await EndAsync(healthy: true);
         foreach (var action in _afterCommit) await action(ct);
-    }
-
-    private void ReleaseGate()
-    {
-        if (!_gateHeld) return;
-        _gateHeld = false;
-        _gate!.Release();
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Current.Value == this) Current.Value = null;
-        if (!_committed) await Transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_session.Ended) return;
+        var healthy = true;
+        try
+        {
+            if (!_committed) await Transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            healthy = false; // a connection that can't roll back is not handed to the next step
+        }
+        await EndAsync(healthy);
+    }
+
+    /// Lets go of everything bound to the connection, then of the connection (and on SQLite of the write gate).
+    private async ValueTask EndAsync(bool healthy)
+    {
         await Transaction.DisposeAsync();
-        ReleaseGate();
+        foreach (var command in _ownCommands) await command.DisposeAsync();
         foreach (var context in _contexts.Values) await context.DisposeAsync();
-        await Workflows.DisposeAsync();
-        await Connection.DisposeAsync();
+        if (_workflows is not null) await _workflows.DisposeAsync();
+        await _session.EndAsync(healthy, _committed);
+    }
+
+    private WorkflowDb CreateWorkflows()
+    {
+        var db = WorkflowDb.Create(Connection, _database.Provider);
+        db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
+        db.Database.UseTransaction(Transaction);
+        return db;
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -6,25 +7,38 @@ using Npgsql;
 namespace Automation.Workflows.Persistence;
 
 /// The database the engine and the modules beside it share: opens connections, hands out step units of work, and
-/// applies migrations. On SQLite, which has one writer, commits pass one at a time through an in-process gate
-/// instead of spinning on SQLITE_BUSY.
-public sealed class WorkflowDatabase
+/// applies migrations. On SQLite, which has one writer, units of work pass one at a time through an in-process gate
+/// and write through one long-lived connection instead of spinning on SQLITE_BUSY.
+public sealed class WorkflowDatabase : IAsyncDisposable
 {
+    // Pooled SQLite handles keep their PRAGMAs; a handle seen here was configured when it was first opened.
+    private static readonly ConditionalWeakTable<object, object> Configured = new();
+
+    // SqliteConnection.Handle, read without naming its SQLitePCLRaw type (this build pins an older SQLitePCLRaw).
+    private static readonly Func<SqliteConnection, object?> HandleOf =
+        typeof(SqliteConnection).GetProperty("Handle")!.GetMethod!.CreateDelegate<Func<SqliteConnection, object?>>();
+
     private readonly Dictionary<Type, Func<DbConnection, DatabaseProvider, DbContext>> _participants = [];
     private readonly NpgsqlDataSource? _postgres;
+    private readonly WalCheckpointer? _checkpointer;
+    private SqliteWriter? _writer;
 
     public WorkflowDatabase(DatabaseProvider provider, string connectionString)
     {
         Provider = provider;
         ConnectionString = provider == DatabaseProvider.Sqlite ? NormaliseSqlite(connectionString) : connectionString;
         if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(ConnectionString);
+        else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate);
     }
 
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
 
     /// Serialises SQLite write transactions within this process; PostgreSQL needs no gate.
-    internal SemaphoreSlim? WriteGate { get; } = new(1, 1);
+    internal SemaphoreSlim WriteGate { get; } = new(1, 1);
+
+    /// The SQLite write-ahead log's checkpoints (null on PostgreSQL).
+    internal WalCheckpointer? Checkpointer => _checkpointer;
 
     /// Lets another module's DbContext (e.g. the store's) take part in every step's transaction.
     public void AddParticipant<T>(Func<DbConnection, DatabaseProvider, T> factory) where T : DbContext =>
@@ -40,15 +54,55 @@ public sealed class WorkflowDatabase
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
-        await using var pragma = connection.CreateCommand();
-        // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which WAL keeps crash-safe.
-        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
-        await pragma.ExecuteNonQueryAsync(ct);
+        if (HandleOf(connection) is { } handle && !Configured.TryGetValue(handle, out _))
+        {
+            await using var pragma = connection.CreateCommand();
+            // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which WAL keeps crash-safe.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+            await pragma.ExecuteNonQueryAsync(ct);
+            Configured.AddOrUpdate(handle, handle);
+        }
         return connection;
     }
 
     /// Starts the database work of one step; nothing is visible to others until <see cref="StepUnitOfWork.CommitAsync"/>.
     public Task<StepUnitOfWork> BeginAsync(CancellationToken ct = default) => StepUnitOfWork.BeginAsync(this, ct);
+
+    /// The connection a unit of work writes through: SQLite's writer under the gate, or a pooled PostgreSQL one.
+    internal async Task<WriteSession> OpenWriteSessionAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+        {
+            var pooled = await _postgres.OpenConnectionAsync(ct);
+            return new WriteSession(pooled, null, async (_, _) => await pooled.DisposeAsync());
+        }
+        await WriteGate.WaitAsync(ct);
+        try
+        {
+            var writer = _writer ??= await SqliteWriter.OpenAsync(ConnectionString, ct);
+            return new WriteSession(writer.Connection, writer.Commands, (healthy, committed) => EndSqliteSessionAsync(writer, healthy, committed));
+        }
+        catch
+        {
+            WriteGate.Release();
+            throw;
+        }
+    }
+
+    private async ValueTask EndSqliteSessionAsync(SqliteWriter writer, bool healthy, bool committed)
+    {
+        try
+        {
+            if (healthy) return;
+            _writer = null;
+            await writer.DisposeAsync();
+        }
+        finally
+        {
+            WriteGate.Release();
+            if (committed) _checkpointer!.Committed();
+        }
+    }
 
     /// Applies the engine's migrations (and puts a SQLite file in WAL mode).
     public async Task MigrateAsync(CancellationToken ct = default)
@@ -62,6 +116,22 @@ public sealed class WorkflowDatabase
         }
         await using var db = WorkflowDb.Create(connection, Provider);
         await db.Database.MigrateAsync(ct);
+    }
+
+    /// Closes SQLite's writer connection (checkpointing what it wrote) or PostgreSQL's pool.
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        await WriteGate.WaitAsync();
+        try
+        {
+            if (_writer is { } writer) await writer.DisposeAsync();
+            _writer = null;
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
     }
 
     private static string NormaliseSqlite(string connectionString)

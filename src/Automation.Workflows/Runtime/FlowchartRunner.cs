@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Activity = Automation.Workflows.Activities.Activity;
 using System.Text.Json.Nodes;
 using Automation.Workflows.Activities;
 using Automation.Workflows.Builtins;
 using Automation.Workflows.Model;
+using Activity = Automation.Workflows.Activities.Activity;
 
 namespace Automation.Workflows.Runtime;
 

@@ -1,7 +1,6 @@
-using System.Data.Common;
 using System.Text.Json;
 using Automation.Workflows.Persistence;
-using Microsoft.EntityFrameworkCore;
+using Automation.Workflows.Persistence.Rows;
 
 namespace Automation.Workflows.Runtime;
 
@@ -18,9 +17,9 @@ internal static class InstanceStore
     public static async Task<(InstanceRecord Record, InstanceState State, List<BookmarkRecord> Bookmarks)?> LoadAsync(
         StepUnitOfWork work, string instanceId, CancellationToken ct)
     {
-        var record = await work.Workflows.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, ct);
+        var record = await InstanceRows.LoadAsync(work, instanceId, ct);
         if (record is null) return null;
-        var bookmarks = await work.Workflows.Bookmarks.Where(b => b.InstanceId == instanceId).ToListAsync(ct);
+        var bookmarks = await BookmarkRows.OfInstanceAsync(work, instanceId, ct);
         return (record, ReadState(record.State), bookmarks);
     }
 
@@ -30,7 +29,6 @@ internal static class InstanceStore
         string? consumedBookmarkId)
     {
         var now = step.Clock.GetUtcNow();
-        var db = work.Workflows;
         var schedule = new List<(string, DateTimeOffset)>();
         var cancel = new List<string>();
 
@@ -49,25 +47,26 @@ internal static class InstanceStore
         }
 
         var released = existing.Where(b => step.ReleasedActivities.Contains(b.ActivityId) && b.Id != consumedBookmarkId).ToList();
-        if (released.Count > 0)
-        {
-            var ids = released.Select(b => b.Id).ToArray();
-            work.BeforeSave((connection, transaction, ct) => DeleteBookmarksAsync(connection, transaction, ids, false, ct));
-            cancel.AddRange(released.Where(b => b.ResumeAt is not null).Select(b => b.Id));
-        }
-        if (consumedBookmarkId is not null)
-            work.BeforeSave((connection, transaction, ct) => DeleteBookmarksAsync(connection, transaction, [consumedBookmarkId], true, ct));
+        cancel.AddRange(released.Where(b => b.ResumeAt is not null).Select(b => b.Id));
 
+        var created = new List<BookmarkRecord>(step.NewBookmarks.Count);
         foreach (var (activityId, request) in step.NewBookmarks)
         {
             var payload = StimulusHash.PayloadJson(request.Payload);
             var bookmark = new BookmarkRecord
             {
-                Id = Ids.New(), Name = request.Name, Hash = StimulusHash.Compute(request.Name, payload),
-                InstanceId = record.Id, CorrelationId = record.CorrelationId, ActivityId = activityId, Payload = payload,
-                ResumeAt = request.ResumeAt, Data = request.Data?.ToJsonString(), CreatedAt = now,
+                Id = Ids.New(),
+                Name = request.Name,
+                Hash = StimulusHash.Compute(request.Name, payload),
+                InstanceId = record.Id,
+                CorrelationId = record.CorrelationId,
+                ActivityId = activityId,
+                Payload = payload,
+                ResumeAt = request.ResumeAt,
+                Data = request.Data?.ToJsonString(),
+                CreatedAt = now,
             };
-            db.Bookmarks.Add(bookmark);
+            created.Add(bookmark);
             if (bookmark.ResumeAt is { } at) schedule.Add((bookmark.Id, at));
         }
 
@@ -82,52 +81,21 @@ internal static class InstanceStore
         record.Message = step.CancelReason ?? record.Message;
         record.UpdatedAt = now;
         if (done) record.FinishedAt = now;
-        if (isNew)
-        {
-            record.Revision = 1;
-            db.Instances.Add(record);
-        }
-        else
-        {
-            var entry = db.Instances.Attach(record);
-            entry.Property(r => r.Revision).OriginalValue = record.Revision;
-            record.Revision++;
-            foreach (var p in new[] { nameof(InstanceRecord.Status), nameof(InstanceRecord.State), nameof(InstanceRecord.Faults),
-                         nameof(InstanceRecord.Message), nameof(InstanceRecord.UpdatedAt), nameof(InstanceRecord.FinishedAt), nameof(InstanceRecord.Revision) })
-                entry.Property(p).IsModified = true;
-        }
+        var loadedRevision = isNew ? (long?)null : record.Revision;
+        record.Revision = isNew ? 1 : record.Revision + 1;
 
-        foreach (var line in step.Journal)
-        {
-            db.Journal.Add(new JournalRecord
-            {
-                InstanceId = line.InstanceId, CorrelationId = line.CorrelationId, ActivityId = line.ActivityId,
-                ActivityType = line.ActivityType, ActivityName = line.ActivityName, Event = line.Event,
-                StartedAt = line.StartedAt, FinishedAt = line.FinishedAt, Message = line.Message, Data = line.Data?.ToJsonString(),
-            });
-        }
+        var journal = step.Journal.ToArray();
         step.Journal.Clear();
-        return (schedule, cancel);
-    }
-
-    /// Deletes bookmarks inside the step's transaction; when consuming, the bookmark must still be there, so that
-    /// of two racing resumes exactly one commits.
-    private static async Task DeleteBookmarksAsync(DbConnection connection, DbTransaction transaction, string[] ids, bool mustExist, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var names = new List<string>();
-        for (var i = 0; i < ids.Length; i++)
+        work.Stage(new StepRows
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@b" + i;
-            parameter.Value = ids[i];
-            command.Parameters.Add(parameter);
-            names.Add(parameter.ParameterName);
-        }
-        command.CommandText = $"DELETE FROM wf_bookmarks WHERE \"Id\" IN ({string.Join(", ", names)})";
-        var deleted = await command.ExecuteNonQueryAsync(ct);
-        if (mustExist && deleted == 0) throw new BookmarkGoneException(ids[0]);
+            Instance = record,
+            LoadedRevision = loadedRevision,
+            Consumed = consumedBookmarkId,
+            Released = released.Select(b => b.Id).ToArray(),
+            Created = created,
+            Journal = journal,
+        });
+        return (schedule, cancel);
     }
 }
 

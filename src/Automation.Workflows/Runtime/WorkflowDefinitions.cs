@@ -156,8 +156,11 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
             {
                 work.Workflows.Triggers.Add(new TriggerRecord
                 {
-                    DefinitionId = doc.DefinitionId, DefinitionVersionId = doc.Id, Name = activity.Node.Type,
-                    Hash = StimulusHash.Compute(activity.Node.Type, payload), ActivityId = activity.Id,
+                    DefinitionId = doc.DefinitionId,
+                    DefinitionVersionId = doc.Id,
+                    Name = activity.Node.Type,
+                    Hash = StimulusHash.Compute(activity.Node.Type, payload),
+                    ActivityId = activity.Id,
                     Payload = StimulusHash.PayloadJson(payload),
                 });
             }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Automation.Workflows.Expressions;
 using Automation.Workflows.Persistence;
+using Automation.Workflows.Persistence.Rows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,10 +42,15 @@ public sealed class WorkflowEngine(
         var now = clock.GetUtcNow();
         var record = new InstanceRecord
         {
-            Id = request.InstanceId ?? Ids.New(), DefinitionId = workflow.Definition.DefinitionId,
-            DefinitionVersionId = workflow.Definition.Id, Version = workflow.Definition.Version,
-            CorrelationId = request.CorrelationId, Status = nameof(WorkflowStatus.Running), State = "{}",
-            CreatedAt = now, UpdatedAt = now,
+            Id = request.InstanceId ?? Ids.New(),
+            DefinitionId = workflow.Definition.DefinitionId,
+            DefinitionVersionId = workflow.Definition.Id,
+            Version = workflow.Definition.Version,
+            CorrelationId = request.CorrelationId,
+            Status = nameof(WorkflowStatus.Running),
+            State = "{}",
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         var state = new InstanceState { Input = request.Input };
         var step = await NewStepAsync(workflow, record, state, work, ct);
@@ -60,8 +66,7 @@ public sealed class WorkflowEngine(
     {
         string? instanceId;
         await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var db = WorkflowDb.Create(connection, database.Provider))
-            instanceId = await db.Bookmarks.Where(b => b.Id == bookmarkId).Select(b => b.InstanceId).FirstOrDefaultAsync(ct);
+            instanceId = await BookmarkRows.InstanceOfAsync(connection, bookmarkId, ct);
         return instanceId is null ? null : await ResumeInstanceAsync(instanceId, bookmarkId, input, ct);
     }
 
@@ -72,12 +77,7 @@ public sealed class WorkflowEngine(
         var hash = StimulusHash.Compute(stimulus.Name, stimulus.Payload);
         List<(string Id, string InstanceId)> matches;
         await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var db = WorkflowDb.Create(connection, database.Provider))
-        {
-            var query = db.Bookmarks.Where(b => b.Hash == hash);
-            if (stimulus.CorrelationId is { } correlation) query = query.Where(b => b.CorrelationId == correlation);
-            matches = (await query.Select(b => new { b.Id, b.InstanceId }).ToListAsync(ct)).Select(b => (b.Id, b.InstanceId)).ToList();
-        }
+            matches = await BookmarkRows.MatchingAsync(connection, hash, stimulus.CorrelationId, ct);
         var results = new List<InstanceResult>();
         foreach (var (id, instanceId) in matches)
             if (await ResumeInstanceAsync(instanceId, id, input, ct) is { } result) results.Add(result);

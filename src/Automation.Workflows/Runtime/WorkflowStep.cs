@@ -91,8 +91,10 @@ internal sealed class WorkflowStep
         model["Input"] = State.Input;
         model["Workflow"] = new Dictionary<string, object?>
         {
-            ["InstanceId"] = Instance.Id, ["DefinitionId"] = Instance.DefinitionId,
-            ["Version"] = Instance.Version, ["CorrelationId"] = Instance.CorrelationId,
+            ["InstanceId"] = Instance.Id,
+            ["DefinitionId"] = Instance.DefinitionId,
+            ["Version"] = Instance.Version,
+            ["CorrelationId"] = Instance.CorrelationId,
         };
         return model;
     }

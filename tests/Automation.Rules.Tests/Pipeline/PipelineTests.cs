@@ -133,7 +133,9 @@ public sealed class WebhookTriggerTests
         await using var db = h.Store();
         var hook = await new Automation.Orders.Events.EventInbox(db, h.Clock).AcceptAsync(new Automation.Orders.Events.InboxEvent
         {
-            Type = "webhook", OrderId = order.Id, Data = "{\"code\":\"x9k2p\"}",
+            Type = "webhook",
+            OrderId = order.Id,
+            Data = "{\"code\":\"x9k2p\"}",
         }, CancellationToken.None);
         var outcome = await h.Events.ProcessAsync(hook.Event.Id);
 

@@ -84,11 +84,11 @@ public sealed class RuleExecutionTests
         await using var h = await RulesHarness.StartAsync();
         var boss = await h.EmployeeAsync("Boss");
         var clerk = await h.EmployeeAsync("Clerk", boss.Id);
-        await h.PublishStatusAsync("new", 100, [("notify", "Automation.Notify", new { Message = "new order" })], ["start->notify"]);
+        await h.PublishStatusAsync("new", 100, [("notify", "Automation.Control", new { Message = "new order" })], ["start->notify"]);
         var order = await h.CreateOrderAsync(responsibleId: clerk.Id);
 
         await using var db = h.Store();
         var sent = Assert.Single(db.Notifications);
-        Assert.Equal((boss.Id, order.Id, "new order"), (sent.EmployeeId, sent.OrderId!.Value, sent.Text));
+        Assert.Equal((boss.Id, order.Id, "new order", clerk.Id), (sent.EmployeeId, sent.OrderId!.Value, sent.Text, sent.SenderId!.Value));
     }
 }

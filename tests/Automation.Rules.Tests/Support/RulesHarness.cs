@@ -65,10 +65,32 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
         string[] connections, string semantics = "process") =>
         Definitions.SaveAsync(WorkflowJson.Parse(Flow.Json(code, sort, semantics, activities, connections)), publish: true);
 
+    /// Publishes a reusable workflow (no order status), as "Run workflow" starts.
+    public Task PublishReusableAsync(string definitionId, IEnumerable<(string Id, string Type, object? Inputs)> activities, string[] connections) =>
+        Definitions.SaveAsync(WorkflowJson.Parse(Flow.Json(definitionId, 0, "process", activities, connections, status: false)), publish: true);
+
+    /// Runs the inbox events raised for the order and not processed yet, as the host's inbox processor does.
+    public async Task<List<EventOutcome>> ProcessEventsAsync(long orderId)
+    {
+        List<long> pending;
+        await using (var db = Store())
+            pending = await db.InboxEvents.Where(e => e.OrderId == orderId && e.ProcessedAt == null).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
+        var outcomes = new List<EventOutcome>();
+        foreach (var id in pending) outcomes.Add(await Events.ProcessAsync(id));
+        return outcomes;
+    }
+
+    /// The order's timeline texts of one kind, oldest first.
+    public async Task<List<string>> TimelineTextsAsync(long orderId, TimelineKind kind) =>
+        (await TimelineAsync(orderId)).Where(e => e.Kind == kind).Select(e => e.Text).ToList();
+
     public Task<Order> CreateOrderAsync(decimal amount = 100m, long? responsibleId = null) =>
         Pipeline.CreateOrderAsync(new NewOrder
         {
-            Client = new NewClient("Ann Buyer", "ann@example.com"), Status = "", Currency = "EUR", Amount = amount,
+            Client = new NewClient("Ann Buyer", "ann@example.com"),
+            Status = "",
+            Currency = "EUR",
+            Amount = amount,
             ResponsibleId = responsibleId,
         });
 
@@ -97,10 +119,12 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
         (await JournalAsync(orderId)).Where(j => j.Event == JournalEvents.Completed && j.Data is { } d && JsonNode.Parse(d)?["skipped"] is null
             && j.ActivityType.StartsWith("Automation.", StringComparison.Ordinal)).Select(j => j.ActivityId).ToList();
 
-    public async Task<Employee> EmployeeAsync(string name, long? managerId = null)
+    public async Task<Employee> EmployeeAsync(string name, long? managerId = null, string? phone = null, bool absent = false)
     {
         await using var db = Store();
-        return await new EmployeeDirectory(db).CreateAsync(new NewEmployee(name, $"{name.ToLowerInvariant()}@shop.test", ManagerId: managerId), CancellationToken.None);
+        var directory = new EmployeeDirectory(db);
+        var employee = await directory.CreateAsync(new NewEmployee(name, $"{name.ToLowerInvariant()}@shop.test", phone, managerId), CancellationToken.None);
+        return absent ? await directory.UpdateAsync(employee.Id, new EmployeePatch(IsAbsent: true), CancellationToken.None) : employee;
     }
 
     public async ValueTask DisposeAsync()
@@ -114,7 +138,13 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
 /// Elsa 3 status workflow JSON for tests.
 public static class Flow
 {
-    public static string Json(string code, int sort, string semantics, IEnumerable<(string Id, string Type, object? Inputs)> activities, string[] connections)
+    /// An input value written as a Liquid expression (other inputs are Literal).
+    public static object Liquid(string template) => new Dictionary<string, string> { [LiquidMarker] = template };
+
+    private const string LiquidMarker = "$liquid";
+
+    public static string Json(string code, int sort, string semantics, IEnumerable<(string Id, string Type, object? Inputs)> activities, string[] connections,
+        bool status = true)
     {
         var list = new JsonArray { new JsonObject { ["id"] = "start", ["type"] = "Elsa.Start", ["version"] = 1 } };
         foreach (var (id, type, inputs) in activities)
@@ -122,7 +152,9 @@ public static class Flow
             var activity = new JsonObject { ["id"] = id, ["name"] = id, ["type"] = type, ["version"] = 1 };
             if (inputs is not null)
                 foreach (var (name, value) in System.Text.Json.JsonSerializer.SerializeToNode(inputs)!.AsObject())
-                    activity[name] = new JsonObject { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value?.DeepClone() } };
+                    activity[name] = value is JsonObject o && o[LiquidMarker] is { } template
+                        ? new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Liquid", ["value"] = template.DeepClone() } }
+                        : new JsonObject { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value?.DeepClone() } };
             list.Add(activity);
         }
         var links = new JsonArray();
@@ -137,8 +169,14 @@ public static class Flow
         }
         return new JsonObject
         {
-            ["id"] = code + "-v1", ["definitionId"] = code, ["name"] = code, ["version"] = 1, ["variables"] = new JsonArray(),
-            ["customProperties"] = new JsonObject { ["orderStatus"] = new JsonObject { ["code"] = code, ["name"] = code, ["sort"] = sort, ["semantics"] = semantics } },
+            ["id"] = code + "-v1",
+            ["definitionId"] = code,
+            ["name"] = code,
+            ["version"] = 1,
+            ["variables"] = new JsonArray(),
+            ["customProperties"] = status
+                ? new JsonObject { ["orderStatus"] = new JsonObject { ["code"] = code, ["name"] = code, ["sort"] = sort, ["semantics"] = semantics } }
+                : new JsonObject(),
             ["root"] = new JsonObject { ["id"] = "flow1", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = list, ["connections"] = links },
         }.ToJsonString();
     }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Automation.Bench.Http;
+
+// End-to-end benchmark of the order pipeline through HTTP (issue 3): payment → Payment trigger → status change →
+// three rules, each event committed before its response.
+//   throughput [ORDERS] [CLIENTS]   payments as fast as CLIENTS concurrent callers can send them
+//   latency [RATE] [SECONDS]         an open-loop load of RATE payments/s; latency measured from each request's planned start
+//   all                              both, with the defaults
+//   workflows DIR                    writes the benchmark's workflows to DIR (to profile a server started by hand)
+var mode = args.ElementAtOrDefault(0) ?? "all";
+if (mode == "workflows")
+{
+    foreach (var (name, json) in BenchWorkflows.All) await File.WriteAllTextAsync(Path.Combine(args[1], name + ".json"), json);
+    return;
+}
+var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+Console.WriteLine($"Order pipeline over HTTP, {Environment.ProcessorCount} cores, server {configuration}, SQLite file");
+
+if (mode is "throughput" or "all")
+{
+    var orders = int.Parse(args.ElementAtOrDefault(1) ?? "4000");
+    foreach (var clients in mode == "all" ? [4, 16, 64] : new[] { int.Parse(args.ElementAtOrDefault(2) ?? "16") })
+        await ThroughputAsync(orders, clients);
+}
+if (mode is "latency" or "all")
+    await LatencyAsync(int.Parse(args.ElementAtOrDefault(1) ?? "500"), int.Parse(args.ElementAtOrDefault(2) ?? "20"));
+
+async Task ThroughputAsync(int orders, int clients)
+{
+    await using var server = await ServerProcess.StartAsync(configuration, BenchWorkflows.All);
+    using var http = Client(server);
+    var ids = await SeedAsync(http, orders);
+    var next = -1;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < ids.Count) await PayAsync(http, ids[i]);
+    }));
+    watch.Stop();
+    await VerifyAsync(http, orders);
+    Console.WriteLine($"throughput: {orders} payments, {clients} clients: {orders / watch.Elapsed.TotalSeconds:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s)");
+}
+
+async Task LatencyAsync(int rate, int seconds)
+{
+    await using var server = await ServerProcess.StartAsync(configuration, BenchWorkflows.All);
+    using var http = Client(server);
+    var total = rate * seconds;
+    var ids = await SeedAsync(http, total);
+    var latencies = new double[total];
+    var clock = Stopwatch.StartNew();
+    var inflight = new List<Task>(total);
+    for (var i = 0; i < total; i++)
+    {
+        var planned = TimeSpan.FromSeconds((double)i / rate);
+        var wait = planned - clock.Elapsed;
+        if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+        var index = i;
+        inflight.Add(Task.Run(async () =>
+        {
+            await PayAsync(http, ids[index]);
+            latencies[index] = (clock.Elapsed - planned).TotalMilliseconds;
+        }));
+    }
+    await Task.WhenAll(inflight);
+    await VerifyAsync(http, total);
+    Array.Sort(latencies);
+    double P(double q) => latencies[Math.Min(total - 1, (int)Math.Ceiling(q * total) - 1)];
+    Console.WriteLine($"latency at {rate} events/s for {seconds} s ({total} payments): p50 {P(0.50):N1} ms, p95 {P(0.95):N1} ms, p99 {P(0.99):N1} ms, max {latencies[^1]:N1} ms");
+}
+
+static HttpClient Client(ServerProcess server)
+{
+    var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
+    http.DefaultRequestHeaders.Add("X-Api-Key", ServerProcess.ApiKey);
+    return http;
+}
+
+static async Task<List<long>> SeedAsync(HttpClient http, int count)
+{
+    var ids = new long[count];
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            var response = await http.PostAsJsonAsync("/api/orders", new { client = new { name = $"Buyer {i}", email = $"buyer{i}@example.com" }, amount = 10, currency = "EUR" });
+            response.EnsureSuccessStatusCode();
+            ids[i] = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+        }
+    }));
+    return [.. ids];
+}
+
+static async Task PayAsync(HttpClient http, long orderId)
+{
+    var response = await http.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { amount = 10 });
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"payment for order {orderId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+}
+
+// Every payment must have moved its order and run the three rules; a benchmark that loses work measures nothing.
+static async Task VerifyAsync(HttpClient http, int expected)
+{
+    var paid = (await http.GetFromJsonAsync<JsonObject>("/api/orders?status=paid&limit=1"))!["total"]!.GetValue<int>();
+    if (paid != expected) throw new InvalidOperationException($"{expected} payments sent but {paid} orders are in 'paid'.");
+}

@@ -1,0 +1,16 @@
+using Automation.Workflows.Runtime;
+
+namespace Automation.Rules.Pipeline;
+
+/// A rule waiting for one thing to happen in the store (its task completed, …): the domain raises an inbox event whose
+/// data carries the same `waitKey`, and the EventProcessor resumes the rule with the event's data.
+public static class RuleWait
+{
+    public const string TypeName = "Automation.RuleWait";
+
+    public static BookmarkRequest Bookmark(string waitKey) => new(TypeName, Payload(waitKey));
+
+    public static Stimulus Stimulus(string waitKey, long orderId) => new(TypeName, Payload(waitKey), OrderPipeline.OrderIdText(orderId));
+
+    private static object Payload(string waitKey) => new { WaitKey = waitKey };
+}
