@@ -80,11 +80,12 @@ public static class ElsaDescriptorsApi
 
     private static async Task<IResult> OptionsAsync(string typeName, string propertyName, ActivityRegistry registry, DropdownOptions options, CancellationToken ct)
     {
-        var input = registry.Descriptors.Where(d => d.TypeName == typeName).OrderByDescending(d => d.Version)
-            .SelectMany(d => d.Inputs).FirstOrDefault(i => string.Equals(i.Name, propertyName, StringComparison.OrdinalIgnoreCase));
-        if (input is null)
+        var found = registry.Descriptors.Where(d => d.TypeName == typeName).OrderByDescending(d => d.Version)
+            .SelectMany(d => d.Inputs.Select(i => (Descriptor: d, Input: i)))
+            .FirstOrDefault(p => string.Equals(p.Input.Name, propertyName, StringComparison.OrdinalIgnoreCase));
+        if (found.Input is null)
             return Api.Problems.Result(404, "Not found", $"Activity '{typeName}' has no input '{propertyName}'.", "input_not_found");
-        return ElsaJson.Ok(new { items = await options.SpecificationsAsync(input, ct) });
+        return ElsaJson.Ok(new { items = await options.SpecificationsAsync(found.Descriptor, found.Input, ct) });
     }
 
     private static IResult ExpressionDescriptors(ExpressionEngine expressions) =>

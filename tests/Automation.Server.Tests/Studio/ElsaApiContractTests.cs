@@ -72,9 +72,11 @@ public sealed class ElsaApiContractTests
         Assert.Equal("Elsa.Workflows.WorkflowInstanceStorageDriver, Elsa.Workflows.Core", drivers[0]!["typeName"]!.GetValue<string>());
 
         var descriptors = (await host.GetAsync("/elsa/api/descriptors/activities"))["items"]!.AsArray();
-        JsonArray ItemsOf(string typeName, string input) => descriptors.Single(d => d!["typeName"]!.GetValue<string>() == typeName)!["inputs"]!
-            .AsArray().Single(i => i!["name"]!.GetValue<string>() == input)!["uiSpecifications"]!["selectList"]!["items"]!.AsArray();
-        var employees = ItemsOf("Automation.Notify", "EmployeeId");
+        JsonArray ItemsOf(string typeName, string input, string list = "selectList") => descriptors
+            .Single(d => d!["typeName"]!.GetValue<string>() == typeName)!["inputs"]!
+            .AsArray().Single(i => i!["name"]!.GetValue<string>() == input)!["uiSpecifications"]![list]!["items"]!.AsArray();
+        var employees = ItemsOf("Automation.Notify", "Sender");
+        Assert.Equal(employees.ToJsonString(), ItemsOf("Automation.Notify", "Recipients", "checkList").ToJsonString());
         Assert.Equal(["Mia Manager (mia@shop.test)", "Sam Seller (sam@shop.test)"], employees.Select(i => i!["text"]!.GetValue<string>()).Order().ToList());
         var statuses = ItemsOf("Automation.ChangeStatus", "Status").Select(i => i!["value"]!.GetValue<string>()).ToList();
         Assert.Equal(["new", "paid", "shipped", "completed", "canceled"], statuses);
@@ -82,7 +84,7 @@ public sealed class ElsaApiContractTests
         // An employee added now is offered at once, also through the options endpoint Studio calls for refreshable inputs.
         await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/api/employees", new { name = "Zoe Packer", email = "zoe@shop.test" }), 201);
         var refreshed = await Expect.JsonAsync(await host.Client.PostAsJsonAsync(
-            "/elsa/api/descriptors/activities/Automation.Notify/options/EmployeeId", new { context = new { } }), 200);
+            "/elsa/api/descriptors/activities/Automation.Notify/options/Sender", new { context = new { } }), 200);
         Assert.Contains(refreshed["items"]!["selectList"]!["items"]!.AsArray(), i => i!["text"]!.GetValue<string>() == "Zoe Packer (zoe@shop.test)");
     }
 
