@@ -22,8 +22,16 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapEventsApi()
     .MapBookmarksApi()
     .MapStatusesApi()
-    .MapEmployeesApi();
+    .MapEmployeesApi()
+    .MapFeedApi()
+    .MapActivitiesApi()
+    .MapTasksApi()
+    .MapListsApi()
+    .MapDocumentsApi()
+    .MapClientsApi()
+    .MapEmployeeMessagesApi();
 app.MapWebhooksApi();
+app.MapPublicDocuments();
 
 var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
 try
