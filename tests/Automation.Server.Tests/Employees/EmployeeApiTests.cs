@@ -39,7 +39,13 @@ public sealed class EmployeeApiTests
         var start = host.Clock.GetUtcNow().AddDays(1);
         var call = await Expect.JsonAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/activities", new
         {
-            kind = "Call", subject = "Confirm the address", responsibleId = 2, startAt = start, endAt = start.AddMinutes(15), reminderMinutes = 10, isImportant = true,
+            kind = "Call",
+            subject = "Confirm the address",
+            responsibleId = 2,
+            startAt = start,
+            endAt = start.AddMinutes(15),
+            reminderMinutes = 10,
+            isImportant = true,
         }), 201);
         Assert.Equal(("Call", 2L, 10, true), (call["kind"]!.GetValue<string>(), call["responsibleId"]!.GetValue<long>(), call["reminderMinutes"]!.GetValue<int>(), call["isImportant"]!.GetValue<bool>()));
         Assert.Contains(await host.TimelineTextsAsync(id), t => t.StartsWith("Call 'Confirm the address' for employee 2", StringComparison.Ordinal));
@@ -71,7 +77,13 @@ public sealed class EmployeeApiTests
         var deadline = host.Clock.GetUtcNow().AddDays(3);
         var task = await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/api/tasks", new
         {
-            title = "Order more teapots", responsibleId = 2, createdById = 1, auditors = new[] { 1 }, deadline, priority = "Low", checklist = new[] { "ask supplier", " " },
+            title = "Order more teapots",
+            responsibleId = 2,
+            createdById = 1,
+            auditors = new[] { 1 },
+            deadline,
+            priority = "Low",
+            checklist = new[] { "ask supplier", " " },
         }), 201);
         var taskId = task["id"]!.GetValue<long>();
         Assert.Equal(("Low", deadline, 1), (task["priority"]!.GetValue<string>(), task["deadline"]!.GetValue<DateTimeOffset>(), task["checklist"]!.AsArray().Count));

@@ -15,8 +15,12 @@ public sealed class EmployeeRuleFlowTests
         var flow = new StatusFlow("new", 100)
             .Add("task", "Automation.CreateTask", new
             {
-                taskTitle = "Pack order {{ Order.Number }}", auditors = new[] { 1L }, deadlineInDays = 2, priority = "High",
-                checklist = new[] { "box", "label" }, waitForCompletion = true,
+                taskTitle = "Pack order {{ Order.Number }}",
+                auditors = new[] { 1L },
+                deadlineInDays = 2,
+                priority = "High",
+                checklist = new[] { "box", "label" },
+                waitForCompletion = true,
             })
             .Add("log", Log, new { text = "task {{ Activities.task.TaskId }} closed by {{ Activities.task.ClosedBy }}" })
             .Connect("start->task", "task->log");
@@ -81,7 +85,8 @@ public sealed class EmployeeRuleFlowTests
         await using var host = await ServiceHost.StartAsync(new Dictionary<string, string> { ["new"] = flow });
         await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/api/document-templates", new
         {
-            name = "Invoice", body = "<h1>Invoice {{ Document.Number }}</h1><p>Order {{ Order.Number }} for {{ Order.Client.Name }}</p>",
+            name = "Invoice",
+            body = "<h1>Invoice {{ Document.Number }}</h1><p>Order {{ Order.Number }} for {{ Order.Client.Name }}</p>",
             numberFormat = "INV-{year}-{n:000}",
         }), 201);
         var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
@@ -111,7 +116,8 @@ public sealed class EmployeeRuleFlowTests
         await using var host = await ServiceHost.StartAsync(new Dictionary<string, string> { ["new"] = flow });
         await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/api/lists", new
         {
-            name = "Gift wrapping", fields = new object[] { new { code = "order", name = "Order", required = true }, new { code = "cost", name = "Cost", type = "Number" } },
+            name = "Gift wrapping",
+            fields = new object[] { new { code = "order", name = "Order", required = true }, new { code = "cost", name = "Cost", type = "Number" } },
         }), 201);
         var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
 
@@ -164,7 +170,8 @@ public sealed class EmployeeRuleFlowTests
     {
         client = new { name = "Ann Buyer", email = "ann@example.com" },
         items = new[] { new { name = "Teapot", quantity = 1, price = 40 } },
-        currency = "EUR", responsibleId,
+        currency = "EUR",
+        responsibleId,
     };
 
     private static async Task<long> ResponsibleOfNewOrderAsync(ServiceHost host)
