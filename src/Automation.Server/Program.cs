@@ -25,8 +25,16 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapBookmarksApi()
     .MapStatusesApi()
     .MapEmployeesApi()
+    .MapFeedApi()
+    .MapActivitiesApi()
+    .MapTasksApi()
+    .MapListsApi()
+    .MapDocumentsApi()
+    .MapClientsApi()
+    .MapEmployeeMessagesApi()
     .MapInboundEmailApi();
 app.MapWebhooksApi();
+app.MapPublicDocuments();
 app.MapTwilioHooksApi();
 app.MapTrackingApi();
 app.MapElsaStudio();

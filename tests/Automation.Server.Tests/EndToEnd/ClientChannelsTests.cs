@@ -185,6 +185,29 @@ public sealed partial class ClientChannelsTests
     }
 
     [Fact]
+    public async Task Email_to_employee_from_the_employee_rule_is_delivered_through_the_mailbox_and_recorded_as_sent()
+    {
+        await using var sink = await MailSink.StartAsync();
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100)
+                .Add("mail", "Automation.SendEmailToEmployee", new { subject = "Order {{ Order.Number }}", text = "Please call the buyer.", employee = 2L })
+                .Connect("start->mail"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, Mailbox(sink.Port));
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        var mail = await sink.FirstAsync();
+        Assert.Equal("sam@shop.test", Assert.Single(mail.To).Address);
+        Assert.Equal("Order 1001", mail.Subject);
+        Assert.Contains("Please call the buyer.", mail.TextBody);
+        Assert.Empty(mail.ReplyTo);
+        await Eventually.TrueAsync(async () => (await host.GetAsync("/api/employee-messages?employeeId=2&status=Sent"))["total"]!.GetValue<int>() == 1,
+            "the employee message was not recorded as sent");
+        Assert.Contains("Email to sam@shop.test sent", await host.TimelineTextsAsync(id));
+    }
+
+    [Fact]
     public async Task An_email_committed_before_a_restart_is_delivered_once_after_it()
     {
         var sinkPort = MailSink.FreePort();
