@@ -165,6 +165,54 @@ public sealed partial class ClientChannelsTests
     }
 
     [Fact]
+    public async Task An_automated_call_through_twilio_waits_for_the_signed_status_callback_and_the_next_rule_reads_its_result()
+    {
+        await using var twilio = await FakeGateway.StartAsync();
+        const string callback = "http://localhost/hooks/twilio/calls";
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100)
+                .Add("call", "Automation.AutomatedCall", new
+                {
+                    text = "Hello {{ Order.Client.Name }}, order {{ Order.Number }} ships today",
+                    voice = "Polly.Joanna",
+                    speed = 90,
+                    waitForResult = true,
+                })
+                .Add("log", "Automation.WriteToLog", new { text = "call result: {{ Activities.call.ResultText }}" })
+                .Connect("start->call", "call->log"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?>
+        {
+            ["Calls:Provider"] = "Twilio", ["Calls:Twilio:BaseUrl"] = twilio.BaseUrl, ["Calls:Twilio:AccountSid"] = "AC123",
+            ["Calls:Twilio:AuthToken"] = "twilio-token", ["Calls:Twilio:From"] = "+15550199", ["Calls:Twilio:StatusCallbackUrl"] = callback,
+            ["Outbox:PollInterval"] = "00:00:00.200",
+        });
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        await Eventually.TrueAsync(async () => (await host.TimelineTextsAsync(id)).Contains("Automated call placed to +15550100"), "the call was not placed");
+        var request = Assert.Single(twilio.Requests);
+        Assert.Equal("/2010-04-01/Accounts/AC123/Calls.json", request.Path);
+        Assert.Equal(("+15550100", "+15550199", callback), (request.Form["To"], request.Form["From"], request.Form["StatusCallback"]));
+        Assert.Contains("Hello Ann Buyer, order 1001 ships today", request.Form["Twiml"]);
+        Assert.Contains("voice=\"Polly.Joanna\"", request.Form["Twiml"]);
+        Assert.DoesNotContain(await host.TimelineTextsAsync(id), t => t.StartsWith("call result", StringComparison.Ordinal));
+
+        var status = new Dictionary<string, string> { ["CallSid"] = "CA1", ["CallStatus"] = "busy", ["AccountSid"] = "AC123" };
+        using var twilioClient = host.CreatePublicClient();
+        var forged = new HttpRequestMessage(HttpMethod.Post, "/hooks/twilio/calls") { Content = new FormUrlEncodedContent(status) };
+        forged.Headers.Add("X-Twilio-Signature", TwilioSignature(callback, status, "another-token"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await twilioClient.SendAsync(forged)).StatusCode);
+        var signed = new HttpRequestMessage(HttpMethod.Post, "/hooks/twilio/calls") { Content = new FormUrlEncodedContent(status) };
+        signed.Headers.Add("X-Twilio-Signature", TwilioSignature(callback, status, "twilio-token"));
+        Assert.Equal(HttpStatusCode.NoContent, (await twilioClient.SendAsync(signed)).StatusCode);
+
+        var timeline = await host.TimelineTextsAsync(id);
+        Assert.Contains("Automated call to +15550100: busy", timeline);
+        Assert.Contains("call result: busy", timeline);
+    }
+
+    [Fact]
     public async Task Client_rules_that_cannot_send_do_nothing_and_say_why_on_the_timeline()
     {
         var workflows = new Dictionary<string, string>
@@ -237,6 +285,13 @@ public sealed partial class ClientChannelsTests
         Assert.Single(sink.Received);
         Assert.Equal(OutboxStatus.Sent, (await OutboxOfAsync(host, id))!.Status);
         Assert.Single(await host.TimelineTextsAsync(id), t => t.StartsWith("Email sent to", StringComparison.Ordinal));
+    }
+
+    /// Twilio's signature as its documentation describes it: HMAC-SHA1 of the URL and the sorted fields, base64.
+    private static string TwilioSignature(string url, Dictionary<string, string> form, string token)
+    {
+        var data = url + string.Concat(form.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + p.Value));
+        return Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(data)));
     }
 
     private static Dictionary<string, string?> Mailbox(int port) => new()
