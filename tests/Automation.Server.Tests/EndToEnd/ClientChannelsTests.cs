@@ -55,6 +55,12 @@ public sealed partial class ClientChannelsTests
         Assert.Equal("tracking", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
         Assert.Contains("Link in an email clicked: https://shop.test/track/1001", await host.TimelineTextsAsync(id));
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/t/c/0123456789abcdef0123456789abcdef")).StatusCode);
+
+        // Studio offers the configured mailboxes for the rule's Mailbox input.
+        var sendEmail = (await host.GetAsync("/elsa/api/descriptors/activities"))["items"]!.AsArray()
+            .Single(d => d!["typeName"]!.GetValue<string>() == "Automation.SendEmail")!;
+        var mailboxes = sendEmail["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "Mailbox")!["uiSpecifications"]!["selectList"]!["items"]!;
+        Assert.Equal(["auto", "shop"], mailboxes.AsArray().Select(i => i!["value"]!.GetValue<string>()).ToList());
     }
 
     [Fact]
