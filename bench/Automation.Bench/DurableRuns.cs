@@ -16,10 +16,12 @@ internal static class DurableRuns
         foreach (var callers in new[] { 1, 4, 16 })
         {
             var cpuBefore = Machine.CpuTime();
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             var (runs, elapsed) = await MeasureAsync(bench, callers, duration);
             var cpuPerRun = (Machine.CpuTime() - cpuBefore).TotalMicroseconds / runs;
+            var kbPerRun = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / runs;
             Console.WriteLine($"durable runs (start -> 5 activities -> finish, committed): callers={callers,2}  {runs / elapsed.TotalSeconds,8:F0} runs/s  " +
-                              $"CPU {cpuPerRun:F0} us/run  ({Machine.Load()})");
+                              $"CPU {cpuPerRun:F0} us/run  allocated {kbPerRun:F0} KB/run  ({Machine.Load()})");
         }
     }
 

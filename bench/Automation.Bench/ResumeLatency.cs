@@ -33,17 +33,19 @@ internal static class ResumeLatency
             Machine.ReturnFreedMemory(); // the seeder's page cache, freed but kept by the allocator, is the harness's
             var heapBefore = CompactedHeap();
             var samples = new List<double>();
+            using var probe = new SchedulerProbe();
             for (var round = 0; round < Rounds; round++)
             {
                 await waiting.TopUpAsync(PerRound);
                 samples.AddRange(await ResumeSomeAsync(bench, waiting, PerRound));
             }
+            var schedulerDelay = probe.P99();
             var heapAfter = CompactedHeap();
             samples.Sort();
             Console.WriteLine($"resume by stimulus: waiting={level,9:N0}..{level + PerRound:N0}  resumes={samples.Count}  " +
                               $"p50={samples[samples.Count / 2]:F2} ms  p99={samples[(int)(samples.Count * 0.99)]:F2} ms  max={samples[^1]:F2} ms  " +
                               $"managed heap={heapBefore / 1024.0 / 1024:F1} MB -> {heapAfter / 1024.0 / 1024:F1} MB  " +
-                              $"working set={Environment.WorkingSet / 1024 / 1024} MB  (seeded in {seeding.TotalSeconds:F0} s; {Machine.Load()})");
+                              $"working set={Environment.WorkingSet / 1024 / 1024} MB  (seeded in {seeding.TotalSeconds:F0} s; machine: sleep(1) wakes up to {schedulerDelay:F2} ms late at p99, {Machine.Load()})");
         }
     }
 

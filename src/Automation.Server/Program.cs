@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Automation.Server.Api;
 using Automation.Server.Hosting;
+using Automation.Server.Studio;
 using Automation.Server.WorkflowFiles;
 
 if (args is ["validate", .. var rest]) return ValidateCommand.Run(rest, Console.Out, Console.Error);
@@ -8,6 +9,7 @@ if (args is ["validate", .. var rest]) return ValidateCommand.Run(rest, Console.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAutomation();
 builder.Services.AddProblemResponses();
+builder.Services.AddElsaStudio();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -24,6 +26,7 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapStatusesApi()
     .MapEmployeesApi();
 app.MapWebhooksApi();
+app.MapElsaStudio();
 
 var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
 try

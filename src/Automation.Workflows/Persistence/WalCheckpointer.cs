@@ -18,6 +18,10 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
     private int _commits;
     private int _running;
+    private int _completed;
+
+    /// Background checkpoints that ran to the end (for tests and diagnostics).
+    public int Completed => Volatile.Read(ref _completed);
 
     /// Counts a commit of the writer; every <see cref="CommitsPerCheckpoint"/> commits starts a checkpoint unless one runs.
     public void Committed()
@@ -43,10 +47,13 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
         try
         {
             var (log, checkpointed) = await CheckpointAsync();
-            if (log < RestartFrames || checkpointed >= log) return;
-            await gate.WaitAsync();
-            try { await CheckpointAsync(); }
-            finally { gate.Release(); }
+            if (log >= RestartFrames && checkpointed < log)
+            {
+                await gate.WaitAsync();
+                try { await CheckpointAsync(); }
+                finally { gate.Release(); }
+            }
+            Interlocked.Increment(ref _completed);
         }
         catch (SqliteException)
         {

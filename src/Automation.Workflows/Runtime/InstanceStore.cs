@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Persistence.Rows;
 
@@ -7,12 +8,10 @@ namespace Automation.Workflows.Runtime;
 /// Loads an instance for a step and writes back what the step changed: state, bookmarks, journal.
 internal static class InstanceStore
 {
-    private static readonly JsonSerializerOptions StateFormat = new(JsonSerializerDefaults.Web);
-
     public static InstanceState ReadState(string json) =>
-        JsonSerializer.Deserialize<InstanceState>(json, StateFormat) ?? new InstanceState();
+        JsonSerializer.Deserialize(json, InstanceStateJson.Default.InstanceState) ?? new InstanceState();
 
-    public static string WriteState(InstanceState state) => JsonSerializer.Serialize(state, StateFormat);
+    public static string WriteState(InstanceState state) => JsonSerializer.Serialize(state, InstanceStateJson.Default.InstanceState);
 
     public static async Task<(InstanceRecord Record, InstanceState State, List<BookmarkRecord> Bookmarks)?> LoadAsync(
         StepUnitOfWork work, string instanceId, CancellationToken ct)
@@ -29,31 +28,43 @@ internal static class InstanceStore
         string? consumedBookmarkId)
     {
         var now = step.Clock.GetUtcNow();
-        var schedule = new List<(string, DateTimeOffset)>();
-        var cancel = new List<string>();
-
-        var cancelled = step.CancelReason is not null;
-        if (cancelled)
-        {
-            foreach (var waiting in step.State.Waiting.ToArray()) FlowchartRunner.CancelWaiting(step, waiting, step.CancelReason!);
-            step.State.Queue.Clear();
-            step.NewBookmarks.Clear();
-        }
-        else if (step.Finished)
-        {
-            foreach (var waiting in step.State.Waiting.ToArray()) FlowchartRunner.CancelWaiting(step, waiting, "the workflow reached its end");
-            step.State.Queue.Clear();
-            step.NewBookmarks.Clear();
-        }
-
+        StopWaitingIfEnded(step);
         var released = existing.Where(b => step.ReleasedActivities.Contains(b.ActivityId) && b.Id != consumedBookmarkId).ToList();
-        cancel.AddRange(released.Where(b => b.ResumeAt is not null).Select(b => b.Id));
+        var created = NewBookmarks(step, record, now);
+        var loadedRevision = isNew ? (long?)null : record.Revision;
+        Update(record, step, isNew, now);
+        work.Stage(new StepRows
+        {
+            Instance = record,
+            LoadedRevision = loadedRevision,
+            Consumed = consumedBookmarkId,
+            Released = released.Select(b => b.Id).ToArray(),
+            Created = created,
+            Journal = step.Journal.ToArray(),
+        });
+        step.Journal.Clear();
+        var schedule = created.Where(b => b.ResumeAt is not null).Select(b => (b.Id, b.ResumeAt!.Value)).ToList();
+        var cancel = released.Where(b => b.ResumeAt is not null).Select(b => b.Id).ToList();
+        return (schedule, cancel);
+    }
 
+    /// A cancelled or finished instance waits for nothing more: its waiting activities are cancelled and journaled.
+    private static void StopWaitingIfEnded(WorkflowStep step)
+    {
+        var reason = step.CancelReason ?? (step.Finished ? "the workflow reached its end" : null);
+        if (reason is null) return;
+        foreach (var waiting in step.State.Waiting.ToArray()) FlowchartRunner.CancelWaiting(step, waiting, reason);
+        step.State.Queue.Clear();
+        step.NewBookmarks.Clear();
+    }
+
+    private static List<BookmarkRecord> NewBookmarks(WorkflowStep step, InstanceRecord record, DateTimeOffset now)
+    {
         var created = new List<BookmarkRecord>(step.NewBookmarks.Count);
         foreach (var (activityId, request) in step.NewBookmarks)
         {
             var payload = StimulusHash.PayloadJson(request.Payload);
-            var bookmark = new BookmarkRecord
+            created.Add(new BookmarkRecord
             {
                 Id = Ids.New(),
                 Name = request.Name,
@@ -65,37 +76,27 @@ internal static class InstanceStore
                 ResumeAt = request.ResumeAt,
                 Data = request.Data?.ToJsonString(),
                 CreatedAt = now,
-            };
-            created.Add(bookmark);
-            if (bookmark.ResumeAt is { } at) schedule.Add((bookmark.Id, at));
+            });
         }
+        return created;
+    }
 
+    /// The instance row after the step: status, state, faults, and the next revision.
+    private static void Update(InstanceRecord record, WorkflowStep step, bool isNew, DateTimeOffset now)
+    {
+        var cancelled = step.CancelReason is not null;
+        var done = cancelled || step.Finished || step.State.IsIdle;
         step.SaveVariables();
         record.Status = (cancelled ? WorkflowStatus.Cancelled
-            : step.Finished || step.State.IsIdle ? WorkflowStatus.Finished
+            : done ? WorkflowStatus.Finished
             : step.State.Queue.Count > 0 ? WorkflowStatus.Running
             : WorkflowStatus.Suspended).ToString();
-        var done = cancelled || step.Finished || step.State.IsIdle;
         record.State = WriteState(step.State);
         record.Faults += step.Faults;
         record.Message = step.CancelReason ?? record.Message;
         record.UpdatedAt = now;
         if (done) record.FinishedAt = now;
-        var loadedRevision = isNew ? (long?)null : record.Revision;
         record.Revision = isNew ? 1 : record.Revision + 1;
-
-        var journal = step.Journal.ToArray();
-        step.Journal.Clear();
-        work.Stage(new StepRows
-        {
-            Instance = record,
-            LoadedRevision = loadedRevision,
-            Consumed = consumedBookmarkId,
-            Released = released.Select(b => b.Id).ToArray(),
-            Created = created,
-            Journal = journal,
-        });
-        return (schedule, cancel);
     }
 }
 
@@ -104,3 +105,8 @@ public sealed class BookmarkGoneException(string bookmarkId) : Exception($"Bookm
 {
     public string BookmarkId { get; } = bookmarkId;
 }
+
+/// The instance state's JSON shape, generated at build time (web naming, as before): cheaper than reflection per step.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(InstanceState))]
+internal sealed partial class InstanceStateJson : JsonSerializerContext;

@@ -56,7 +56,9 @@ public sealed class CrashRecoveryTests
             new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "Automation.Workflows.ProcessHost.dll");
         var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(host), dbPath, instances.ToString()])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data == "started") ready.TrySetResult(); };

@@ -122,11 +122,19 @@ public static class Flow
         }
         var doc = new JsonObject
         {
-            ["id"] = definitionId + "-v1", ["definitionId"] = definitionId, ["name"] = definitionId, ["version"] = 1,
-            ["variables"] = new JsonArray(), ["customProperties"] = new JsonObject(),
+            ["id"] = definitionId + "-v1",
+            ["definitionId"] = definitionId,
+            ["name"] = definitionId,
+            ["version"] = 1,
+            ["variables"] = new JsonArray(),
+            ["customProperties"] = new JsonObject(),
             ["root"] = new JsonObject
             {
-                ["id"] = "flow1", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = list, ["connections"] = links,
+                ["id"] = "flow1",
+                ["type"] = "Elsa.Flowchart",
+                ["version"] = 1,
+                ["activities"] = list,
+                ["connections"] = links,
             },
         };
         return doc.ToJsonString();

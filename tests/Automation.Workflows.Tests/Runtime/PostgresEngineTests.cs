@@ -44,4 +44,42 @@ public sealed class PostgresEngineTests : IAsyncLifetime
         Assert.Equal(1, fired.Sum());
         Assert.Equal(nameof(WorkflowStatus.Finished), (await _h.Engine.GetInstanceAsync(started.InstanceId))!.Status);
     }
+
+    [Fact]
+    public async Task Two_nodes_resuming_two_bookmarks_of_one_instance_at_once_both_apply_once_on_PostgreSQL()
+    {
+        await _h.PublishAsync(Flow.Json("pgpair", [("start", "Elsa.Start", null),
+            ("paid", "Elsa.Event", new { eventName = "paid" }), ("shipped", "Elsa.Event", new { eventName = "shipped" }),
+            ("afterPaid", "Elsa.WriteLine", new { text = "paid" }), ("afterShipped", "Elsa.WriteLine", new { text = "shipped" })],
+            "start->paid", "start->shipped", "paid->afterPaid", "shipped->afterShipped"));
+        var started = await _h.Engine.StartAsync(new StartWorkflow("pgpair", "c2"));
+        await using var otherDatabase = new WorkflowDatabase(DatabaseProvider.PostgreSql, _h.Database.ConnectionString);
+        var otherNode = new WorkflowEngine(otherDatabase, new WorkflowDefinitions(otherDatabase, _h.Registry, _h.Expressions, _h.Clock), _h.Expressions, _h.Timers, new EmptyServices(), _h.Clock, []);
+
+        await Task.WhenAll(
+            Task.Run(() => _h.Engine.ResumeAsync(new Stimulus("Elsa.Event", Builtins.Event.Payload("paid"), "c2"))),
+            Task.Run(() => otherNode.ResumeAsync(new Stimulus("Elsa.Event", Builtins.Event.Payload("shipped"), "c2"))));
+
+        var journal = await _h.JournalAsync(started.InstanceId, JournalEvents.Completed);
+        Assert.Single(journal, l => l == "afterPaid:Completed");
+        Assert.Single(journal, l => l == "afterShipped:Completed");
+        Assert.Equal(nameof(WorkflowStatus.Finished), (await _h.Engine.GetInstanceAsync(started.InstanceId))!.Status);
+    }
+
+    [Fact]
+    public async Task A_step_written_over_a_revision_that_is_no_longer_current_is_a_concurrency_conflict_on_PostgreSQL()
+    {
+        await _h.PublishAsync(Flow.Json("pgwait", [("start", "Elsa.Start", null), ("wait", "Elsa.Event", new { eventName = "x" })], "start->wait"));
+        var started = await _h.Engine.StartAsync(new StartWorkflow("pgwait"));
+
+        await using var work = await _h.Database.BeginAsync();
+        var record = (await Persistence.Rows.InstanceRows.LoadAsync(work, started.InstanceId, default))!;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => Persistence.Rows.InstanceRows.UpdateAsync(work, record, record.Revision - 1, default));
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
 }

@@ -1,0 +1,46 @@
+using System.Reflection;
+using Automation.Server.Hosting;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+
+namespace Automation.Server.Studio;
+
+/// Where the Elsa Studio package (npm `@elsa-workflows/elsa-studio-wasm`) is on disk: `Studio:Files` when configured,
+/// otherwise the folder the build installed it into (recorded in the assembly by the csproj's npm target).
+public sealed class StudioFiles
+{
+    public const string PackageVersion = "3.8.2";
+    public const string BasePath = "/studio";
+
+    public StudioFiles(IConfiguration configuration, ServiceHome home)
+    {
+        var configured = configuration["Studio:Files"];
+        var built = typeof(StudioFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "ElsaStudioFiles")?.Value;
+        Folder = !string.IsNullOrWhiteSpace(configured) ? AutomationHome.Resolve(home.Path, configured) : built;
+        IsAvailable = Folder is not null && File.Exists(Path.Combine(Folder, "_framework", "blazor.webassembly.js"));
+    }
+
+    public string? Folder { get; }
+    public bool IsAvailable { get; }
+
+    /// Serves the package under /studio; `.wasm` as application/wasm, and the runtime's data files, which the default
+    /// content-type table does not know.
+    public StaticFileOptions StaticFiles()
+    {
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".wasm"] = "application/wasm";
+        types.Mappings[".dat"] = "application/octet-stream";
+        types.Mappings[".blat"] = "application/octet-stream";
+        types.Mappings[".webcil"] = "application/octet-stream";
+        types.Mappings[".dll"] = "application/octet-stream";
+        types.Mappings[".pdb"] = "application/octet-stream";
+        types.Mappings[".map"] = "application/json";
+        return new StaticFileOptions
+        {
+            RequestPath = BasePath,
+            FileProvider = new PhysicalFileProvider(Folder!),
+            ContentTypeProvider = types,
+        };
+    }
+}

@@ -1,0 +1,93 @@
+using Automation.Workflows.Persistence;
+using Automation.Workflows.Persistence.Rows;
+using Automation.Workflows.Runtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Workflows.Tests.Runtime;
+
+/// How a step's rows reach SQLite: plain prepared commands on one writer connection, the journal as one batch, and
+/// write-ahead log checkpoints in the background.
+public sealed class StepPersistenceTests : IAsyncLifetime
+{
+    private EngineHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await EngineHarness.SqliteAsync();
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private Task PublishFiveAsync() => _h.PublishAsync(Flow.Json("five", [("start", "Elsa.Start", null),
+        .. Enumerable.Range(1, 5).Select(i => ($"a{i}", "Elsa.WriteLine", (object?)new { text = $"step {i}: «ünïcødé» \"quoted\" \\ {{ }}" }))],
+        "start->a1", "a1->a2", "a2->a3", "a3->a4", "a4->a5"));
+
+    [Fact]
+    public async Task Journal_lines_written_as_one_batch_keep_their_order_and_their_data()
+    {
+        await PublishFiveAsync();
+
+        var run = await _h.Engine.StartAsync(new StartWorkflow("five", "order-7"));
+
+        Assert.Equal(["start:Completed", "a1:Completed", "a2:Completed", "a3:Completed", "a4:Completed", "a5:Completed"],
+            await _h.JournalAsync(run.InstanceId));
+        var line = await _h.JournalEntryAsync(run.InstanceId, "a3");
+        Assert.Equal(("order-7", "Elsa.WriteLine", "a3"), (line.CorrelationId, line.ActivityType, line.ActivityName));
+        Assert.Equal("step 3: «ünïcødé» \"quoted\" \\ { }", System.Text.Json.Nodes.JsonNode.Parse(line.Data!)!["text"]!.GetValue<string>());
+        Assert.True(line.FinishedAt >= line.StartedAt);
+        Assert.Null(line.Message);
+    }
+
+    [Fact]
+    public async Task A_step_whose_commit_fails_leaves_nothing_behind_and_the_next_step_commits_normally()
+    {
+        await PublishFiveAsync();
+        var first = await _h.Engine.StartAsync(new StartWorkflow("five"));
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
+            () => _h.Engine.StartAsync(new StartWorkflow("five") { InstanceId = first.InstanceId }));
+        var second = await _h.Engine.StartAsync(new StartWorkflow("five"));
+
+        Assert.Equal(6, (await _h.JournalAsync(first.InstanceId)).Count);
+        Assert.Equal(WorkflowStatus.Finished, second.Status);
+        Assert.Equal(6, (await _h.JournalAsync(second.InstanceId)).Count);
+    }
+
+    [Fact]
+    public async Task A_committed_unit_of_work_has_given_its_connection_back()
+    {
+        await using var work = await _h.Database.BeginAsync();
+        await work.CommitAsync();
+
+        Assert.Throws<InvalidOperationException>(() => work.Connection);
+        await using var next = await _h.Database.BeginAsync();
+        Assert.Equal(System.Data.ConnectionState.Open, next.Connection.State);
+    }
+
+    [Fact]
+    public async Task A_step_written_over_a_revision_that_is_no_longer_current_is_a_concurrency_conflict()
+    {
+        await _h.PublishAsync(Flow.Json("waiter", [("start", "Elsa.Start", null), ("wait", "Elsa.Event", new { eventName = "paid" })], "start->wait"));
+        var started = await _h.Engine.StartAsync(new StartWorkflow("waiter"));
+
+        await using var work = await _h.Database.BeginAsync();
+        var record = (await InstanceRows.LoadAsync(work, started.InstanceId, default))!;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => InstanceRows.UpdateAsync(work, record, record.Revision - 1, default));
+    }
+
+    [Fact]
+    public async Task Commits_leave_write_ahead_log_checkpoints_to_the_background_and_the_log_is_copied_whole()
+    {
+        await PublishFiveAsync();
+        var checkpointer = _h.Database.Checkpointer!;
+
+        for (var i = 0; i < WalCheckpointer.CommitsPerCheckpoint + 10; i++) await _h.Engine.StartAsync(new StartWorkflow("five"));
+        for (var waited = 0; checkpointer.Completed == 0 && waited < 100; waited++) await Task.Delay(100);
+
+        Assert.True(checkpointer.Completed >= 1);
+        var (log, checkpointed) = await checkpointer.CheckpointAsync();
+        Assert.Equal(log, checkpointed);
+        await using var connection = (SqliteConnection)await _h.Database.OpenConnectionAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM wf_instances";
+        Assert.Equal(WalCheckpointer.CommitsPerCheckpoint + 10L, (long)(await count.ExecuteScalarAsync())!);
+    }
+}
