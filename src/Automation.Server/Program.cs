@@ -24,8 +24,16 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapEventsApi()
     .MapBookmarksApi()
     .MapStatusesApi()
-    .MapEmployeesApi();
+    .MapEmployeesApi()
+    .MapFeedApi()
+    .MapActivitiesApi()
+    .MapTasksApi()
+    .MapListsApi()
+    .MapDocumentsApi()
+    .MapClientsApi()
+    .MapEmployeeMessagesApi();
 app.MapWebhooksApi();
+app.MapPublicDocuments();
 app.MapElsaStudio();
 
 var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;

@@ -72,8 +72,11 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
         string.IsNullOrWhiteSpace(token) ? null
             : await db.CrmDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.PublicToken == token, cancellationToken);
 
-    public async Task<IReadOnlyList<CrmDocument>> ListForOrderAsync(long orderId, CancellationToken cancellationToken) =>
-        await db.CrmDocuments.AsNoTracking().Where(d => d.OrderId == orderId).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<CrmDocument>> ListForOrderAsync(long orderId, CancellationToken cancellationToken)
+    {
+        if (!await db.Orders.AnyAsync(o => o.Id == orderId, cancellationToken)) throw DomainException.OrderNotFound(orderId);
+        return await db.CrmDocuments.AsNoTracking().Where(d => d.OrderId == orderId).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+    }
 
     /// `INV-{year}-{n:00000}` with n = 7 in 2026 → `INV-2026-00007`.
     public static string FormatNumber(string format, long n, DateTimeOffset now) => Placeholder().Replace(format, m =>

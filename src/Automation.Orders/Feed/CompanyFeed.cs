@@ -13,6 +13,7 @@ public sealed class CompanyFeed(StoreDb db, TimeProvider clock)
         long[] named = request.AuthorId is { } author ? [author, .. recipients] : [.. recipients];
         var known = await db.Employees.Where(e => named.Contains(e.Id)).Select(e => e.Id).ToListAsync(cancellationToken);
         if (named.FirstOrDefault(id => !known.Contains(id)) is var missing and not 0) throw DomainException.EmployeeNotFound(missing);
+        if (request.OrderId is { } orderId && !await db.Orders.AnyAsync(o => o.Id == orderId, cancellationToken)) throw DomainException.OrderNotFound(orderId);
         var post = new FeedPost
         {
             AuthorId = request.AuthorId,

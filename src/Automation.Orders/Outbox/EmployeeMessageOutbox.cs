@@ -53,6 +53,16 @@ public sealed class EmployeeMessageOutbox(StoreDb db, TimeProvider clock)
     public async Task<IReadOnlyList<EmployeeMessage>> ListForOrderAsync(long orderId, CancellationToken cancellationToken) =>
         await db.EmployeeMessages.AsNoTracking().Where(m => m.OrderId == orderId).OrderBy(m => m.Id).ToListAsync(cancellationToken);
 
+    /// Newest first; for one employee and/or in one delivery state when given.
+    public async Task<Page<EmployeeMessage>> ListAsync(long? employeeId, OutboxStatus? status, PageRequest page, CancellationToken cancellationToken)
+    {
+        page.Validate();
+        var messages = db.EmployeeMessages.AsNoTracking().Where(m => (employeeId == null || m.EmployeeId == employeeId) && (status == null || m.Status == status));
+        var total = await messages.CountAsync(cancellationToken);
+        return new Page<EmployeeMessage>(await messages.OrderByDescending(m => m.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(cancellationToken),
+            page.Offset, page.Limit, total);
+    }
+
     /// Records a delivery attempt: sent, or failed with the error (Failed for good after maxAttempts).
     public async Task RecordAttemptAsync(long messageId, string? error, int maxAttempts, CancellationToken cancellationToken)
     {

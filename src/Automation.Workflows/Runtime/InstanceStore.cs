@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Persistence.Rows;
 
@@ -7,12 +8,10 @@ namespace Automation.Workflows.Runtime;
 /// Loads an instance for a step and writes back what the step changed: state, bookmarks, journal.
 internal static class InstanceStore
 {
-    private static readonly JsonSerializerOptions StateFormat = new(JsonSerializerDefaults.Web);
-
     public static InstanceState ReadState(string json) =>
-        JsonSerializer.Deserialize<InstanceState>(json, StateFormat) ?? new InstanceState();
+        JsonSerializer.Deserialize(json, InstanceStateJson.Default.InstanceState) ?? new InstanceState();
 
-    public static string WriteState(InstanceState state) => JsonSerializer.Serialize(state, StateFormat);
+    public static string WriteState(InstanceState state) => JsonSerializer.Serialize(state, InstanceStateJson.Default.InstanceState);
 
     public static async Task<(InstanceRecord Record, InstanceState State, List<BookmarkRecord> Bookmarks)?> LoadAsync(
         StepUnitOfWork work, string instanceId, CancellationToken ct)
@@ -106,3 +105,8 @@ public sealed class BookmarkGoneException(string bookmarkId) : Exception($"Bookm
 {
     public string BookmarkId { get; } = bookmarkId;
 }
+
+/// The instance state's JSON shape, generated at build time (web naming, as before): cheaper than reflection per step.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(InstanceState))]
+internal sealed partial class InstanceStateJson : JsonSerializerContext;
