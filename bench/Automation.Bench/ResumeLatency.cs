@@ -23,8 +23,8 @@ internal static class ResumeLatency
         var seeder = await Seeder.OpenAsync(bench.DbFile, template.InstanceId);
         var waiting = new Waiting(seeder);
 
-        await waiting.TopUpAsync(PerRound);
-        await ResumeSomeAsync(bench, waiting, PerRound); // warm-up: JIT, caches; not counted
+        await waiting.TopUpAsync(Rounds * PerRound);
+        await ResumeSomeAsync(bench, waiting, Rounds * PerRound); // warm-up: JIT tiering, caches; not counted
         foreach (var level in new[] { 1_000, 10_000, 100_000, 1_000_000 }.Where(n => n <= maxWaiting))
         {
             var seedWatch = Stopwatch.StartNew();
@@ -32,7 +32,7 @@ internal static class ResumeLatency
             var seeding = seedWatch.Elapsed;
             Machine.ReturnFreedMemory(); // the seeder's page cache, freed but kept by the allocator, is the harness's
             var heapBefore = CompactedHeap();
-            var samples = new List<double>();
+            var samples = new List<(double Wall, double? Cpu)>();
             using var probe = new SchedulerProbe();
             for (var round = 0; round < Rounds; round++)
             {
@@ -41,13 +41,17 @@ internal static class ResumeLatency
             }
             var schedulerDelay = probe.P99();
             var heapAfter = CompactedHeap();
-            samples.Sort();
+            var wall = samples.Select(x => x.Wall).Order().ToList();
+            var cpu = samples.Where(x => x.Cpu is not null).Select(x => x.Cpu!.Value).Order().ToList();
             Console.WriteLine($"resume by stimulus: waiting={level,9:N0}..{level + PerRound:N0}  resumes={samples.Count}  " +
-                              $"p50={samples[samples.Count / 2]:F2} ms  p99={samples[(int)(samples.Count * 0.99)]:F2} ms  max={samples[^1]:F2} ms  " +
+                              $"p50={P(wall, 0.5):F2} ms  p99={P(wall, 0.99):F2} ms  max={wall[^1]:F2} ms  " +
+                              $"CPU p50={P(cpu, 0.5):F2} ms p99={P(cpu, 0.99):F2} ms ({cpu.Count} on one thread)  " +
                               $"managed heap={heapBefore / 1024.0 / 1024:F1} MB -> {heapAfter / 1024.0 / 1024:F1} MB  " +
                               $"working set={Environment.WorkingSet / 1024 / 1024} MB  (seeded in {seeding.TotalSeconds:F0} s; machine: sleep(1) wakes up to {schedulerDelay:F2} ms late at p99, {Machine.Load()})");
         }
     }
+
+    private static double P(List<double> sorted, double quantile) => sorted.Count == 0 ? double.NaN : sorted[(int)(sorted.Count * quantile)];
 
     private static long CompactedHeap()
     {
@@ -57,17 +61,20 @@ internal static class ResumeLatency
     }
 
     /// Resumes <paramref name="count"/> random waiting instances, one at a time; returns each resume's milliseconds.
-    private static async Task<List<double>> ResumeSomeAsync(EngineBench bench, Waiting waiting, int count)
+    private static async Task<List<(double Wall, double? Cpu)>> ResumeSomeAsync(EngineBench bench, Waiting waiting, int count)
     {
-        var samples = new List<double>(count);
+        var samples = new List<(double, double?)>(count);
         for (var i = 0; i < count; i++)
         {
             var n = waiting.TakeRandom();
+            var thread = Environment.CurrentManagedThreadId;
+            var cpu = Machine.ThreadCpuTime();
             var watch = Stopwatch.StartNew();
             var resumed = await bench.Engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(Seeder.EventName(n))));
             watch.Stop();
+            var sameThread = thread == Environment.CurrentManagedThreadId;
             if (resumed.Count != 1) throw new InvalidOperationException($"seed {n}: {resumed.Count} instances resumed, expected 1");
-            samples.Add(watch.Elapsed.TotalMilliseconds);
+            samples.Add((watch.Elapsed.TotalMilliseconds, sameThread ? (Machine.ThreadCpuTime() - cpu).TotalMilliseconds : null));
         }
         return samples;
     }
