@@ -22,6 +22,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// CPU the server process has used so far (zero for a server started by hand): per event, the figure the load of
+    /// other processes on the machine disturbs least.
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            if (_process is null) return TimeSpan.Zero;
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(string configuration, IReadOnlyDictionary<string, string> workflows)
     {
         // For profiling: drive a server started by hand (with the benchmark's workflows and API key) instead.

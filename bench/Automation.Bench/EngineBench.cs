@@ -42,7 +42,8 @@ internal sealed class EngineBench : IAsyncDisposable
         }).ToArray());
         var doc = new JsonObject
         {
-            ["definitionId"] = definitionId, ["version"] = 1,
+            ["definitionId"] = definitionId,
+            ["version"] = 1,
             ["root"] = new JsonObject { ["id"] = "flow", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = new JsonArray(list.ToArray()), ["connections"] = connections },
         };
         return Engine.Definitions.SaveAsync(new WorkflowDefinition(doc), publish: true);

@@ -8,7 +8,7 @@ namespace Automation.Server.Api;
 
 /// Turns what a caller got wrong into RFC 7807 problem details naming the field at fault; anything else is a 500
 /// without a stack trace.
-public static class Problems
+public static partial class Problems
 {
     public static IServiceCollection AddProblemResponses(this IServiceCollection services)
     {
@@ -66,8 +66,28 @@ public static class Problems
         _ => "Invalid request",
     };
 
-    private static string DescribeJson(JsonException json) =>
-        json.Path is { Length: > 0 } path && !json.Message.Contains("Path:", StringComparison.Ordinal)
-            ? $"{json.Message} (at {path})"
-            : json.Message;
+    /// The reader's message without .NET type names: "The value at $.amount is not a number (line 0, position 37)."
+    private static string DescribeJson(JsonException json)
+    {
+        var wrongType = WrongType().Match(json.Message);
+        if (wrongType.Success && json.Path is { } path)
+            return $"The value at {path} is not {Expected(JsonPathTypes.Resolve(wrongType.Groups[1].Value, path))} (line {json.LineNumber}, position {json.BytePositionInLine}).";
+        return json.Path is { Length: > 0 } at && !json.Message.Contains("Path:", StringComparison.Ordinal) ? $"{json.Message} (at {at})" : json.Message;
+    }
+
+    private static string Expected(Type? type)
+    {
+        if (type is null) return "of the expected type";
+        if (Nullable.GetUnderlyingType(type) is { } underlying) return Expected(underlying) + " or null";
+        if (type == typeof(decimal) || type == typeof(double) || type == typeof(float)) return "a number";
+        if (type == typeof(int) || type == typeof(long) || type == typeof(short)) return "a whole number";
+        if (type == typeof(bool)) return "true or false";
+        if (type == typeof(string)) return "a string";
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTime)) return "a date and time (ISO 8601)";
+        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type));
+        return typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? "an array" : "an object";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"could not be converted to ([^ ]+?)\. Path:")]
+    private static partial System.Text.RegularExpressions.Regex WrongType();
 }

@@ -26,7 +26,9 @@ public sealed class BadInputTests
     {
         await using var host = await ServiceHost.StartAsync(settings: new Dictionary<string, string?> { ["Limits:MaxBodyBytes"] = "4096" });
         await Expect.ProblemAsync(await PostRawAsync(host, "/api/orders", "{\"client\": {\"name\": \"Ann\""), 400, "JSON");
-        await Expect.ProblemAsync(await PostRawAsync(host, "/api/orders", "{\"client\": {\"name\": \"Ann\"}, \"amount\": \"lots\"}"), 400, "$.amount");
+        await Expect.ProblemAsync(await PostRawAsync(host, "/api/orders", "{\"client\": {\"name\": \"Ann\"}, \"amount\": \"lots\"}"), 400, "The value at $.amount is not a number");
+        await Expect.ProblemAsync(await PostRawAsync(host, "/api/orders", "{\"client\": {\"name\": \"Ann\"}, \"items\": [{\"name\": \"Mug\", \"quantity\": 1, \"price\": true}]}"),
+            400, "The value at $.items[0].price is not a number");
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync("/api/orders", new { currency = "EUR" }), 400, "client");
         var huge = "{\"client\": {\"name\": \"" + new string('x', 10_000) + "\"}}";
         await Expect.ProblemAsync(await PostRawAsync(host, "/api/orders", huge), 413, "4096");
