@@ -117,6 +117,41 @@ public sealed partial class ClientChannelsTests
     }
 
     [Fact]
+    public async Task Mail_from_the_clients_address_sent_into_the_listener_by_swaks_moves_the_clients_order()
+    {
+        Assert.True(File.Exists("/usr/bin/swaks"), "/usr/bin/swaks is missing: apt-get install -y swaks (.ci/run does)");
+        var listenerPort = MailSink.FreePort();
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100),
+            ["answered"] = new StatusFlow("answered", 200).Add("incoming", "Automation.IncomingEmailTrigger"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?>
+        {
+            ["Mail:Listener:Port"] = listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        var swaks = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/swaks")
+        {
+            ArgumentList =
+            {
+                "--server", "127.0.0.1", "--port", listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--from", "ann@example.com", "--to", "orders@shop.test", "--header", "Subject: Where is my teapot?",
+                "--body", "It has been a week.",
+            },
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        var transcript = await swaks.StandardOutput.ReadToEndAsync() + await swaks.StandardError.ReadToEndAsync();
+        await swaks.WaitForExitAsync();
+        Assert.True(swaks.ExitCode == 0, transcript);
+        Assert.Contains("250 ", transcript);
+
+        Assert.Equal("answered", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
+        Assert.Contains("Email from ann@example.com received: Where is my teapot?", await host.TimelineTextsAsync(id));
+    }
+
+    [Fact]
     public async Task Mail_from_a_clients_address_posted_to_the_inbound_endpoint_moves_that_clients_open_order()
     {
         var workflows = new Dictionary<string, string>
