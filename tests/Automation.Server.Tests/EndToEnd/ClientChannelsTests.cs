@@ -64,25 +64,42 @@ public sealed partial class ClientChannelsTests
     }
 
     [Fact]
-    public async Task Opening_the_email_fires_email_viewed_and_moves_the_order()
+    public async Task Email_attaches_the_document_of_the_rule_before_it_escapes_client_fields_and_opening_it_moves_the_order()
     {
         await using var sink = await MailSink.StartAsync();
         var workflows = new Dictionary<string, string>
         {
             ["new"] = new StatusFlow("new", 100)
-                .Add("mail", "Automation.SendEmail", new { subject = "Order {{ Order.Number }}", body = "<html><body><p>Thanks!</p></body></html>" })
-                .Connect("start->mail"),
+                .Add("doc", "Automation.CreateDocument", new { template = 1L })
+                .Add("mail", "Automation.SendEmail", new
+                {
+                    subject = "Invoice for order {{ Order.Number }}",
+                    body = "<html><body><p>Hi {{ Order.Client.Name }}</p></body></html>",
+                    documents = "{{ Activities.doc.DocumentId }}",
+                })
+                .Connect("start->doc", "doc->mail"),
             ["read"] = new StatusFlow("read", 200).Add("viewed", "Automation.EmailViewedTrigger"),
         };
         await using var host = await ServiceHost.StartAsync(workflows, Mailbox(sink.Port));
-        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+        await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/api/document-templates",
+            new { name = "Invoice", body = "<h1>Invoice {{ Document.Number }}</h1>", numberFormat = "INV-{n:000}" }), 201);
+        var id = (await host.CreateOrderAsync(new { client = new { name = "Tom & <Jerry>", email = "tom@example.com" }, currency = "EUR" }))["id"]!
+            .GetValue<long>();
 
-        var pixel = PixelLink().Match((await sink.FirstAsync()).HtmlBody!).Groups[1].Value;
+        var mail = await sink.FirstAsync();
+        Assert.Equal("Invoice for order 1001", mail.Subject);
+        Assert.Contains("Hi Tom &amp; &lt;Jerry&gt;", mail.HtmlBody);
+        var invoice = Assert.Single(mail.Attachments);
+        Assert.Equal(("Invoice INV-001.html", "text/html"), (invoice.FileName, invoice.ContentType));
+        Assert.Contains("<h1>Invoice INV-001</h1>", Encoding.UTF8.GetString(invoice.Content));
+
+        var pixel = PixelLink().Match(mail.HtmlBody!).Groups[1].Value;
         using var browser = host.CreatePublicClient();
         var image = await browser.GetAsync($"/t/o/{pixel}.gif");
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         Assert.Equal("image/gif", image.Content.Headers.ContentType!.MediaType);
         Assert.Equal("read", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
+        await browser.GetAsync($"/t/o/{pixel}.gif");
         Assert.Single(await host.TimelineTextsAsync(id), t => t == "Email opened by the client");
     }
 
