@@ -31,9 +31,12 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapListsApi()
     .MapDocumentsApi()
     .MapClientsApi()
-    .MapEmployeeMessagesApi();
+    .MapEmployeeMessagesApi()
+    .MapInboundEmailApi();
 app.MapWebhooksApi();
 app.MapPublicDocuments();
+app.MapTwilioHooksApi();
+app.MapTrackingApi();
 app.MapElsaStudio();
 
 var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;

@@ -14,4 +14,11 @@ public static class EventTypes
     public const string CallIncoming = "call.incoming";
     public const string DocumentCreated = "document.created";
     public const string TaskCompleted = "task.completed";
+    public const string EmailReceived = "email.received";
+    public const string MessageSent = "message.sent";
+    public const string MessageFailed = "message.failed";
+    public const string MessageDelivery = "message.delivery";
+    public const string EmailViewed = "email.viewed";
+    public const string EmailLinkClicked = "email.link-clicked";
+    public const string CallCompleted = "call.completed";
 }

@@ -1,7 +1,9 @@
+using Automation.Channels.Persistence;
 using Automation.Orders.Persistence;
 using Automation.Rules.Expressions;
 using Automation.Rules.Pipeline;
 using Automation.Rules.Rules;
+using Automation.Server.Channels;
 using Automation.Server.Events;
 using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Builtins;
@@ -71,6 +73,7 @@ public static class AutomationServices
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
+        services.AddClientChannels(config, storage);
         return builder;
     }
 
@@ -78,6 +81,7 @@ public static class AutomationServices
     {
         var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString);
         database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, ToStore(provider)));
+        database.AddParticipant<ChannelsDb>(ChannelsDb.Create);
         return database;
     }
 

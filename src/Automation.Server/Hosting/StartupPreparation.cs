@@ -1,3 +1,4 @@
+using Automation.Channels.Persistence;
 using Automation.Orders.Employees;
 using Automation.Orders.Persistence;
 using Automation.Server.WorkflowFiles;
@@ -17,6 +18,7 @@ public sealed class StartupPreparation(
     {
         await database.MigrateAsync(ct);
         await StoreDatabase.MigrateAsync(storage.ConnectionString, storage.StoreProvider, ct);
+        await ChannelsDatabase.MigrateAsync(storage.ConnectionString, storage.WorkflowProvider, ct);
         await workflows.SyncAsync(ct);
         await SeedEmployeesAsync(ct);
         if (secrets.ApiKeyGenerated)

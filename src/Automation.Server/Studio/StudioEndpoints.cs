@@ -12,7 +12,8 @@ public static class StudioEndpoints
         .AddSingleton<WorkflowFileStore>()
         .AddSingleton<StudioWorkflows>()
         .AddSingleton<DropdownOptions>()
-        .AddSingleton<PipelineOverview>();
+        .AddSingleton<PipelineOverview>()
+        .AddHostedService<WorkflowFileWatcher>();
 
     public static WebApplication MapElsaStudio(this WebApplication app)
     {

@@ -23,9 +23,11 @@ public static partial class StudioPages
         return TypedResults.Content(StudioHtml.Start(await overview.ReadAsync(ct), files.IsAvailable, message), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> EditAsync(string definitionId, HttpContext http, StudioAccess access, StudioWorkflows workflows, CancellationToken ct)
+    private static async Task<IResult> EditAsync(
+        string definitionId, HttpContext http, StudioAccess access, StudioWorkflows workflows, StudioFiles files, CancellationToken ct)
     {
         if (Guard(http, access) is { } denied) return denied;
+        if (!files.IsAvailable) return TypedResults.Redirect($"{StudioFiles.BasePath}/");
         if (await workflows.FindAsync(definitionId, ElsaVersionOptions.Latest, ct) is not { } latest)
             return TypedResults.Redirect($"{StudioFiles.BasePath}/?message={Uri.EscapeDataString($"There is no workflow '{definitionId}'.")}");
         var request = http.Request;

