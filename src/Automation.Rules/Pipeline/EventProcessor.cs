@@ -19,16 +19,6 @@ namespace Automation.Rules.Pipeline;
 /// the same unit of work as the move.
 public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expressions, TimeProvider clock)
 {
-    private static readonly IReadOnlyDictionary<string, string[]> TriggerTypesByEvent = typeof(OrderTrigger).Assembly.GetTypes()
-        .Where(t => t is { IsAbstract: false } && typeof(OrderTrigger).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-        .Select(t => (Trigger: (OrderTrigger)Activator.CreateInstance(t)!, Attribute: t.GetCustomAttribute<ActivityAttribute>(false)))
-        .Where(x => x.Attribute is not null)
-        .GroupBy(x => x.Trigger.EventType, StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => g.Select(x => x.Attribute!.TypeName).ToArray(), StringComparer.Ordinal);
-
-    /// The trigger activity types that listen to an event type (e.g. `payment.received` → `Automation.PaymentTrigger`).
-    public static IReadOnlyList<string> TriggerTypesFor(string eventType) => TriggerTypesByEvent.GetValueOrDefault(eventType) ?? [];
-
     public async Task<EventOutcome> ProcessAsync(long eventId, CancellationToken ct = default)
     {
         var engine = pipeline.Engine;
@@ -68,22 +58,16 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
     {
         var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == e.OrderId, ct);
         if (order is null) return EventOutcome.NotMoved(0, e.OrderId, $"order {e.OrderId} does not exist");
-        var statuses = await pipeline.ListStatusesAsync(ct);
-        var current = statuses.FirstOrDefault(s => s.Code == order.Status);
-        var currentIndex = current is null ? -1 : statuses.ToList().IndexOf(current);
-        var model = new ExpressionModel { ["Order"] = await OrderExpressionModel.DescribeAsync(db, order, ct), ["Event"] = e.Data };
+        var pipelineNow = await pipeline.PublishedAsync(ct);
+        var current = pipelineNow.Statuses.FirstOrDefault(s => s.Code == order.Status);
+        var currentIndex = current is null ? -1 : pipelineNow.Statuses.ToList().IndexOf(current);
+        var candidates = pipelineNow.TriggersFor(e.Type);
+        // Settings written as expressions read the order; plain settings (the usual case) need no model.
+        var model = new ExpressionModel { ["Event"] = e.Data };
+        if (candidates.Any(c => TriggerSettings.NeedsModel(c.Trigger))) model["Order"] = await OrderExpressionModel.DescribeAsync(db, order, ct);
         var settings = new TriggerSettings(expressions, model);
         var reasons = new List<string>();
-        var candidates = new List<(int Index, OrderStatus Status, OrderTrigger Trigger)>();
-        foreach (var typeName in TriggerTypesFor(e.Type))
-            foreach (var record in await pipeline.Engine.Definitions.FindTriggersByNameAsync(typeName, ct))
-            {
-                var status = statuses.FirstOrDefault(s => s.DefinitionId == record.DefinitionId);
-                if (status is null) continue;
-                var workflow = await pipeline.Engine.Definitions.GetPublishedAsync(record.DefinitionId, ct);
-                if (workflow?.Activity(record.ActivityId) is OrderTrigger trigger) candidates.Add((statuses.ToList().IndexOf(status), status, trigger));
-            }
-        foreach (var (index, status, trigger) in candidates.OrderBy(c => c.Index))
+        foreach (var (index, status, trigger) in candidates)
         {
             if (Eligible(trigger, settings, e, order, index, currentIndex, current) is { } notEligible)
             {

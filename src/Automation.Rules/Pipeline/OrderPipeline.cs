@@ -6,6 +6,7 @@ using Automation.Orders.Orders;
 using Automation.Orders.Persistence;
 using Automation.Orders.Timeline;
 using Automation.Rules.Rules;
+using Automation.Rules.Triggers;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -20,13 +21,16 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     public const string RuleAuthor = "automation rule";
 
     private readonly PipelineOptions _options = options ?? new PipelineOptions();
-    private volatile StatusList? _statuses;
+    private volatile PublishedPipeline? _published;
 
     public WorkflowEngine Engine => engine;
 
-    /// Published status workflows, ordered by sort (then code). One light query for the published version ids; the
-    /// statuses themselves are read from the compiled versions and kept until a different set is published.
-    public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default)
+    /// Published status workflows, ordered by sort (then code).
+    public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default) => (await PublishedAsync(ct)).Statuses;
+
+    /// The published pipeline: one light query for the published version ids; statuses and their triggers are read
+    /// from the compiled versions once per published set and kept until a different set is published.
+    internal async Task<PublishedPipeline> PublishedAsync(CancellationToken ct)
     {
         List<(string DefinitionId, string VersionId)> published;
         await using (var connection = await engine.Database.OpenConnectionAsync(ct))
@@ -34,14 +38,16 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
             published = (await db.Definitions.AsNoTracking().Where(d => d.IsPublished).Select(d => new { d.DefinitionId, d.Id }).ToListAsync(ct))
                 .Select(d => (d.DefinitionId, d.Id)).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
         var key = string.Join('|', published.Select(p => p.VersionId));
-        if (_statuses is { } cached && cached.Key == key) return cached.Statuses;
-        var statuses = new List<OrderStatus>();
+        if (_published is { } cached && cached.Key == key) return cached;
+        var workflows = new List<(OrderStatus Status, CompiledWorkflow Workflow)>();
         foreach (var (definitionId, versionId) in published)
-            if (OrderStatus.Read((await engine.Definitions.GetVersionAsync(versionId, ct)).Definition.CustomProperties, definitionId) is { } status)
-                statuses.Add(status);
-        var ordered = statuses.OrderBy(s => s.Sort).ThenBy(s => s.Code, StringComparer.Ordinal).ToList();
-        _statuses = new StatusList(key, ordered);
-        return ordered;
+        {
+            var workflow = await engine.Definitions.GetVersionAsync(versionId, ct);
+            if (OrderStatus.Read(workflow.Definition.CustomProperties, definitionId) is { } status) workflows.Add((status, workflow));
+        }
+        var current = new PublishedPipeline(key, workflows.OrderBy(w => w.Status.Sort).ThenBy(w => w.Status.Code, StringComparer.Ordinal).ToList());
+        _published = current;
+        return current;
     }
 
     /// Creates the order in the first status and starts that status's rules; one commit.
@@ -141,5 +147,20 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
 
     public static string OrderIdText(long orderId) => orderId.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record StatusList(string Key, IReadOnlyList<OrderStatus> Statuses);
+}
+
+/// The statuses of one published set, in pipeline order, with each status's triggers.
+internal sealed class PublishedPipeline(string key, IReadOnlyList<(OrderStatus Status, CompiledWorkflow Workflow)> workflows)
+{
+    private readonly Dictionary<string, IReadOnlyList<(int Index, OrderStatus Status, OrderTrigger Trigger)>> _triggers =
+        workflows.SelectMany((w, index) => w.Workflow.Activities.OfType<OrderTrigger>().Select(t => (Index: index, w.Status, Trigger: t)))
+            .GroupBy(t => t.Trigger.EventType, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(int, OrderStatus, OrderTrigger)>)g.ToList(), StringComparer.Ordinal);
+
+    public string Key { get; } = key;
+    public IReadOnlyList<OrderStatus> Statuses { get; } = workflows.Select(w => w.Status).ToList();
+
+    /// The triggers listening to an event type, with their status's position in the pipeline, earliest first.
+    public IReadOnlyList<(int Index, OrderStatus Status, OrderTrigger Trigger)> TriggersFor(string eventType) =>
+        _triggers.GetValueOrDefault(eventType) ?? [];
 }

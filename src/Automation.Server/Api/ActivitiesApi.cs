@@ -1,5 +1,6 @@
 using Automation.Orders;
 using Automation.Orders.Activities;
+using Automation.Rules.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Automation.Server.Api;
@@ -25,12 +26,19 @@ public static class ActivitiesApi
     private static async Task<Ok<IReadOnlyList<CrmActivity>>> ListAsync(long id, StoreAccess store, TimeProvider clock, bool? includeCompleted, CancellationToken ct) =>
         TypedResults.Ok(await store.ReadAsync(db => new CrmActivities(db, clock).ListForOrderAsync(id, includeCompleted ?? false, ct), ct));
 
-    private static async Task<Created<CrmActivity>> CreateAsync(long id, CreateActivityRequest body, StoreAccess store, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<CrmActivity>> CreateAsync(
+        long id, CreateActivityRequest body, OrderPipeline pipeline, StoreAccess store, TimeProvider clock, CancellationToken ct)
     {
         // A waiting marker belongs to the Wait rule, not to people.
         if (body.Kind is not (CrmActivityKind.ToDo or CrmActivityKind.Call or CrmActivityKind.Meeting))
             throw DomainException.Invalid("kind", "is required: ToDo, Call or Meeting");
         if (string.IsNullOrWhiteSpace(body.Subject)) throw DomainException.Invalid("subject", "is required");
+        if (!string.IsNullOrWhiteSpace(body.AutoCompleteStatus))
+        {
+            var codes = (await pipeline.ListStatusesAsync(ct)).Select(s => s.Code).ToList();
+            if (!codes.Contains(body.AutoCompleteStatus.Trim()))
+                throw DomainException.Invalid("autoCompleteStatus", $"'{body.AutoCompleteStatus}' is not a status (statuses: {string.Join(", ", codes)})");
+        }
         var activity = await store.WriteAsync(db => new CrmActivities(db, clock).CreateAsync(id, new NewCrmActivity(body.Kind.Value, body.Subject)
         {
             Description = body.Description,

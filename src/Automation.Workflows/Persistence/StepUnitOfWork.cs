@@ -8,7 +8,7 @@ namespace Automation.Workflows.Persistence;
 /// one status and entering the next). The transaction is open from the start and every participating module's
 /// DbContext is enlisted in it, so whatever anyone saves during the step commits or rolls back with the step.
 /// Actions that must follow a commit (scheduling timers) run after it.
-public sealed class StepUnitOfWork : IAsyncDisposable
+public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
 {
     private static readonly AsyncLocal<StepUnitOfWork?> Current = new();
 
@@ -89,6 +89,8 @@ public sealed class StepUnitOfWork : IAsyncDisposable
         command.Transaction = Transaction;
         return command;
     }
+
+    DbCommand ICommandSource.Command(Statement statement) => Command(statement);
 
     /// Work that must happen only once the step is durable.
     public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);

@@ -11,8 +11,9 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
     /// Commits between checkpoints: a step writes some ten pages, so the log stays in the tens of megabytes.
     public const int CommitsPerCheckpoint = 500;
 
-    /// Log frames above which the checkpoint is finished under the gate.
-    private const int RestartFrames = 4096;
+    /// Log frames (64 MB) above which the checkpoint is finished under the gate: that pass syncs the database file
+    /// while commits wait, so it should come seldom; the passive passes keep what it has left to copy small.
+    private const int RestartFrames = 16_384;
 
     // ReadWrite: a checkpoint must never create a database file that was deleted meanwhile.
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();

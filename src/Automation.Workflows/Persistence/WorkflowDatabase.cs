@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -18,10 +19,14 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     private static readonly Func<SqliteConnection, object?> HandleOf =
         typeof(SqliteConnection).GetProperty("Handle")!.GetMethod!.CreateDelegate<Func<SqliteConnection, object?>>();
 
+    // Idle readers kept open beyond this many are closed: enough for the resumes of a busy node, bounded whatever the load.
+    private const int KeptReaders = 8;
+
     private readonly Dictionary<Type, Func<DbConnection, DatabaseProvider, DbContext>> _participants = [];
     private readonly NpgsqlDataSource? _postgres;
     private readonly WalCheckpointer? _checkpointer;
-    private SqliteWriter? _writer;
+    private readonly ConcurrentBag<KeptSqliteConnection> _readers = [];
+    private KeptSqliteConnection? _writer;
 
     public WorkflowDatabase(DatabaseProvider provider, string connectionString)
     {
@@ -79,7 +84,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         await WriteGate.WaitAsync(ct);
         try
         {
-            var writer = _writer ??= await SqliteWriter.OpenAsync(ConnectionString, ct);
+            var writer = _writer ??= await KeptSqliteConnection.OpenAsync(ConnectionString, ct);
             return new WriteSession(writer.Connection, writer.Commands, (healthy, committed) => EndSqliteSessionAsync(writer, healthy, committed));
         }
         catch
@@ -89,7 +94,23 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         }
     }
 
-    private async ValueTask EndSqliteSessionAsync(SqliteWriter writer, bool healthy, bool committed)
+    /// A connection for the hot path's reads outside a step: a kept SQLite reader, or a pooled PostgreSQL connection.
+    internal async Task<ReadSession> OpenReadSessionAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+        {
+            var pooled = await _postgres.OpenConnectionAsync(ct);
+            return new ReadSession(pooled, null, async _ => await pooled.DisposeAsync());
+        }
+        if (!_readers.TryTake(out var reader)) reader = await KeptSqliteConnection.OpenAsync(ConnectionString, ct);
+        return new ReadSession(reader.Connection, reader.Commands, async healthy =>
+        {
+            if (healthy && _readers.Count < KeptReaders) _readers.Add(reader);
+            else await reader.DisposeAsync();
+        });
+    }
+
+    private async ValueTask EndSqliteSessionAsync(KeptSqliteConnection writer, bool healthy, bool committed)
     {
         try
         {
@@ -127,6 +148,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         {
             if (_writer is { } writer) await writer.DisposeAsync();
             _writer = null;
+            while (_readers.TryTake(out var reader)) await reader.DisposeAsync();
         }
         finally
         {

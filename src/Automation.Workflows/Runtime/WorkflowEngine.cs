@@ -65,8 +65,8 @@ public sealed class WorkflowEngine(
     public async Task<InstanceResult?> ResumeAsync(string bookmarkId, JsonNode? input = null, CancellationToken ct = default)
     {
         string? instanceId;
-        await using (var connection = await database.OpenConnectionAsync(ct))
-            instanceId = await BookmarkRows.InstanceOfAsync(connection, bookmarkId, ct);
+        await using (var reads = await database.OpenReadSessionAsync(ct))
+            instanceId = await BookmarkRows.InstanceOfAsync(reads, bookmarkId, ct);
         return instanceId is null ? null : await ResumeInstanceAsync(instanceId, bookmarkId, input, ct);
     }
 
@@ -76,8 +76,8 @@ public sealed class WorkflowEngine(
     {
         var hash = StimulusHash.Compute(stimulus.Name, stimulus.Payload);
         List<(string Id, string InstanceId)> matches;
-        await using (var connection = await database.OpenConnectionAsync(ct))
-            matches = await BookmarkRows.MatchingAsync(connection, hash, stimulus.CorrelationId, ct);
+        await using (var reads = await database.OpenReadSessionAsync(ct))
+            matches = await BookmarkRows.MatchingAsync(reads, hash, stimulus.CorrelationId, ct);
         var results = new List<InstanceResult>();
         foreach (var (id, instanceId) in matches)
             if (await ResumeInstanceAsync(instanceId, id, input, ct) is { } result) results.Add(result);

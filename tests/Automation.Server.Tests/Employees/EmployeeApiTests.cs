@@ -63,6 +63,7 @@ public sealed class EmployeeApiTests
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync(path, new { kind = "Meeting", subject = "x", startAt = start, endAt = start.AddHours(-1) }), 400, "'end'");
         await Expect.ProblemAsync(await PostRawAsync(host, path, "{\"kind\": \"Call\", \"subject\": \"x\", \"startAt\": \"soon\"}"), 400, "$.startAt");
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync(path, new { kind = "ToDo", subject = "x", responsibleId = 99 }), 404, "Employee 99");
+        await Expect.ProblemAsync(await host.Client.PostAsJsonAsync(path, new { kind = "ToDo", subject = "x", autoCompleteStatus = "lost" }), 400, "'autoCompleteStatus'", "'lost'", "new");
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync("/api/orders/999/activities", new { kind = "ToDo", subject = "x" }), 404, "Order 999");
         await Expect.ProblemAsync(await host.Client.GetAsync("/api/orders/999/activities"), 404, "Order 999");
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync("/api/activities/999/complete", new { }), 404, "Activity 999");

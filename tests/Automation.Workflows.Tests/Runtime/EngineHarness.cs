@@ -82,9 +82,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Database.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _cleanup?.Dispose();
-        await Task.CompletedTask;
     }
 
     private sealed class EmptyServices : IServiceProvider

@@ -41,23 +41,20 @@ internal static class BookmarkRows
     }
 
     /// The bookmarks waiting for a stimulus hash (optionally of one correlation id): (bookmark id, instance id).
-    public static async Task<List<(string Id, string InstanceId)>> MatchingAsync(DbConnection connection, string hash, string? correlationId,
+    public static async Task<List<(string Id, string InstanceId)>> MatchingAsync(ICommandSource source, string hash, string? correlationId,
         CancellationToken ct)
     {
-        await using var command = correlationId is null
-            ? ByHash.Create(connection).With(hash)
-            : ByHashAndCorrelation.Create(connection).With(hash, correlationId);
+        var command = correlationId is null
+            ? source.Command(ByHash).With(hash)
+            : source.Command(ByHashAndCorrelation).With(hash, correlationId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var matches = new List<(string, string)>();
         while (await reader.ReadAsync(ct)) matches.Add((reader.GetString(0), reader.GetString(1)));
         return matches;
     }
 
-    public static async Task<string?> InstanceOfAsync(DbConnection connection, string bookmarkId, CancellationToken ct)
-    {
-        await using var command = InstanceOf.Create(connection).With(bookmarkId);
-        return await command.ExecuteScalarAsync(ct) as string;
-    }
+    public static async Task<string?> InstanceOfAsync(ICommandSource source, string bookmarkId, CancellationToken ct) =>
+        await source.Command(InstanceOf).With(bookmarkId).ExecuteScalarAsync(ct) as string;
 
     public static async Task InsertAsync(StepUnitOfWork work, BookmarkRecord b, CancellationToken ct) =>
         await work.Command(Insert).With(b.Id, b.Name, b.Hash, b.InstanceId, b.CorrelationId, b.ActivityId, b.Payload, Millis(b.ResumeAt),

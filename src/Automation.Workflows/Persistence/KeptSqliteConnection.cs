@@ -3,16 +3,17 @@ using Microsoft.Data.Sqlite;
 
 namespace Automation.Workflows.Persistence;
 
-/// The one connection SQLite steps write through, kept open with its hot-path statements prepared. Used only by the
-/// holder of the write gate. It never checkpoints on commit: <see cref="WalCheckpointer"/> does that off the commit path.
-internal sealed class SqliteWriter : IAsyncDisposable
+/// A SQLite connection kept open with its hot-path statements prepared, used by one caller at a time: the writer
+/// (by the holder of the write gate) or one of the kept readers. It never checkpoints on commit:
+/// <see cref="WalCheckpointer"/> does that off the commit path.
+internal sealed class KeptSqliteConnection : IAsyncDisposable
 {
-    private SqliteWriter(SqliteConnection connection) => Connection = connection;
+    private KeptSqliteConnection(SqliteConnection connection) => Connection = connection;
 
     public SqliteConnection Connection { get; }
     public CommandCache Commands { get; } = new();
 
-    public static async Task<SqliteWriter> OpenAsync(string connectionString, CancellationToken ct)
+    public static async Task<KeptSqliteConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
         // Its own handle, not a pooled one: the prepared statements live as long as this connection does.
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
@@ -23,7 +24,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             // NORMAL under WAL: a commit survives a process crash without an fsync; checkpoints sync the database file.
             pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;";
             await pragma.ExecuteNonQueryAsync(ct);
-            return new SqliteWriter(connection);
+            return new KeptSqliteConnection(connection);
         }
         catch
         {
