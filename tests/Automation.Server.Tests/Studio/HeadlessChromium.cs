@@ -86,20 +86,42 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
     /// designer's canvas listens to mouse events rather than click().
     public async Task ClickAsync(string elementExpression)
     {
+        var (x, y) = await CentreAsync(elementExpression);
+        await MouseAsync("mouseMoved", x, y, 0);
+        await MouseAsync("mousePressed", x, y, 1);
+        await MouseAsync("mouseReleased", x, y, 0);
+    }
+
+    /// A real mouse drag from the middle of one element (shifted by <paramref name="fromShiftX"/>) to the middle of
+    /// another: a connection between two ports.
+    public async Task DragAsync(string fromExpression, string toExpression, double fromShiftX = 0)
+    {
+        var (x1, y1) = await CentreAsync(fromExpression);
+        x1 += fromShiftX;
+        var (x2, y2) = await CentreAsync(toExpression);
+        await MouseAsync("mouseMoved", x1, y1, 0);
+        await MouseAsync("mousePressed", x1, y1, 1);
+        for (var step = 1; step <= 10; step++)
+            await MouseAsync("mouseMoved", x1 + (x2 - x1) * step / 10, y1 + (y2 - y1) * step / 10, 1);
+        await MouseAsync("mouseReleased", x2, y2, 0);
+    }
+
+    private async Task<(double X, double Y)> CentreAsync(string elementExpression)
+    {
         var box = await EvaluateAsync($"(() => {{ const r = ({elementExpression}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()")
             ?? throw new InvalidOperationException($"no element: {elementExpression}");
-        var (x, y) = (box[0]!.GetValue<double>(), box[1]!.GetValue<double>());
-        foreach (var type in new[] { "mouseMoved", "mousePressed", "mouseReleased" })
-            await SendAsync("Input.dispatchMouseEvent", new JsonObject
-            {
-                ["type"] = type,
-                ["x"] = x,
-                ["y"] = y,
-                ["button"] = "left",
-                ["buttons"] = type == "mousePressed" ? 1 : 0,
-                ["clickCount"] = 1,
-            });
+        return (box[0]!.GetValue<double>(), box[1]!.GetValue<double>());
     }
+
+    private Task MouseAsync(string type, double x, double y, int buttons) => SendAsync("Input.dispatchMouseEvent", new JsonObject
+    {
+        ["type"] = type,
+        ["x"] = x,
+        ["y"] = y,
+        ["button"] = type == "mouseMoved" && buttons == 0 ? "none" : "left",
+        ["buttons"] = buttons,
+        ["clickCount"] = 1,
+    });
 
     /// Types text into the focused element as a keyboard would.
     public async Task TypeAsync(string text) => await SendAsync("Input.insertText", new JsonObject { ["text"] = text });

@@ -54,6 +54,67 @@ public sealed class StudioPublishInBrowserTests
     }
 
     [Fact]
+    public async Task Analyst_drops_a_rule_from_the_palette_connects_it_sets_its_text_and_publishes_then_new_orders_run_it()
+    {
+        Assert.True(HeadlessChromium.IsInstalled, $"{HeadlessChromium.Executable} is missing: apt-get install -y chromium (.ci/run does)");
+        await using var host = await ServiceHost.StartAsync();
+        await host.StopAsync();
+        var file = Path.Combine(host.WorkflowsFolder, "paid.json");
+        await using var service = KestrelService.Start(host);
+        await using var browser = await HeadlessChromium.StartAsync();
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
+
+        await browser.NavigateAsync($"{service.Address}/studio/edit/paid?apiKey={ServiceHost.ApiKey}");
+        Assert.True(await browser.WaitUntilAsync("document.querySelectorAll('g.x6-node').length === 4", Patience), "the designer did not load");
+        // HTML5 drag and drop from the palette onto the canvas, as the designer's handlers receive it.
+        await browser.EvaluateAsync("""
+            (() => {
+              const item = [...document.querySelectorAll('div[draggable=true]')].find(d => d.textContent.trim() === 'Add comment');
+              const canvas = document.querySelector('.x6-graph');
+              const r = canvas.getBoundingClientRect();
+              const at = { bubbles: true, cancelable: true, clientX: r.x + r.width * 0.55, clientY: r.y + 40, dataTransfer: new DataTransfer() };
+              item.dispatchEvent(new DragEvent('dragstart', at));
+              for (const type of ['dragenter', 'dragover', 'drop']) canvas.dispatchEvent(new DragEvent(type, at));
+              item.dispatchEvent(new DragEvent('dragend', at));
+            })()
+            """);
+        var dropped = await browser.WaitUntilAsync("document.querySelectorAll('g.x6-node').length === 5", Patience);
+        await browser.ScreenshotAsync(Path.Combine(artifacts, "studio-dropped.png"));
+        Assert.True(dropped, "the dropped rule did not appear on the canvas");
+        var id = (await browser.EvaluateAsync(
+            "[...document.querySelectorAll('g.x6-node')].map(g => g.getAttribute('data-cell-id')).find(i => !['start', 'onPayment', 'paidComment', 'tellPaid'].includes(i))"))!.GetValue<string>();
+
+        // Start's port already has connections leaving it to the right; grab the port left of them.
+        await browser.DragAsync("document.querySelector('g[data-cell-id=\"start\"] [port-group=\"out\"]')",
+            $"document.querySelector('g[data-cell-id=\"{id}\"] [port-group=\"in\"]')", fromShiftX: -9);
+        await browser.ClickAsync($"document.querySelector('g[data-cell-id=\"{id}\"]')");
+        Assert.True(await browser.WaitUntilAsync(InputOf("Text"), Patience), "the dropped rule's inputs did not show");
+        await SetTextInputAsync(browser, "Text", "Dropped in from the palette.");
+        await browser.ClickAsync(PublishButton);
+        var published = await EventuallyAsync(async () => (await File.ReadAllTextAsync(file)).Contains("Dropped in from the palette.", StringComparison.Ordinal));
+        await browser.ScreenshotAsync(Path.Combine(artifacts, "studio-dropped-published.png"));
+        Assert.True(published, "publishing did not write the dropped rule to paid.json");
+
+        var written = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+        Assert.Equal("Automation.AddComment", StudioCalls.Activity(written.AsObject(), id)["type"]!.GetValue<string>());
+        Assert.Contains(written["root"]!["connections"]!.AsArray(),
+            c => c!["source"]!["activity"]!.GetValue<string>() == "start" && c["target"]!["activity"]!.GetValue<string>() == id);
+
+        using var api = new HttpClient { BaseAddress = new Uri(service.Address) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", ServiceHost.ApiKey);
+        var order = await Expect.JsonAsync(await api.PostAsJsonAsync("/api/orders", new
+        {
+            client = new { name = "Ann Buyer", email = "ann@example.com" },
+            items = new[] { new { name = "Teapot", quantity = 1, price = 40 } },
+            currency = "EUR",
+        }), 201);
+        var orderId = order["id"]!.GetValue<long>();
+        await Expect.JsonAsync(await api.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { amount = 40 }), 201);
+        var timeline = await Expect.JsonAsync(await api.GetAsync($"/api/orders/{orderId}/timeline"), 200);
+        Assert.Contains(timeline["items"]!.AsArray(), e => e!["text"]!.GetValue<string>() == "Dropped in from the palette.");
+    }
+
+    [Fact]
     public async Task Publishing_a_rule_with_its_required_text_emptied_shows_the_error_in_studio_and_publishes_nothing()
     {
         Assert.True(HeadlessChromium.IsInstalled, $"{HeadlessChromium.Executable} is missing: apt-get install -y chromium (.ci/run does)");
