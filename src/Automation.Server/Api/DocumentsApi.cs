@@ -1,8 +1,8 @@
 using Automation.Orders;
 using Automation.Orders.Documents;
 using Automation.Orders.Events;
-using Automation.Server.Channels;
 using Automation.Rules.Employees;
+using Automation.Server.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Automation.Server.Api;

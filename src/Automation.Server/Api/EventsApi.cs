@@ -57,7 +57,10 @@ public static partial class EventsApi
         var key = body.IdempotencyKey ?? (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
         var intakeResult = await intake.ReceiveAsync(new InboxEvent
         {
-            Type = body.Type.Trim(), OrderId = body.OrderId, Data = (body.Data ?? new JsonObject()).ToJsonString(), IdempotencyKey = key,
+            Type = body.Type.Trim(),
+            OrderId = body.OrderId,
+            Data = (body.Data ?? new JsonObject()).ToJsonString(),
+            IdempotencyKey = key,
             ClientRef = body.Client is null ? null : ClientRefJson(body.Client),
         }, ct);
         return await ReplyAsync(intakeResult, store, ct);

@@ -166,7 +166,9 @@ public sealed class TriggerTests(TriggerPipeline pipeline) : IClassFixture<Trigg
         await using (var db = h.Store())
             stored = await new EventInbox(db, h.Clock).AcceptAsync(new InboxEvent
             {
-                Type = EventTypes.CallIncoming, ClientRef = "{\"phone\":\"+4930 5550101\"}", Data = "{\"line\":\"100\"}",
+                Type = EventTypes.CallIncoming,
+                ClientRef = "{\"phone\":\"+4930 5550101\"}",
+                Data = "{\"line\":\"100\"}",
             }, CancellationToken.None);
 
         var outcome = await h.Events.ProcessAsync(stored.Event.Id);
@@ -188,7 +190,8 @@ public sealed class TriggerTests(TriggerPipeline pipeline) : IClassFixture<Trigg
         await using (var db = pipeline.H.Store())
             stored = await new EventInbox(db, pipeline.H.Clock).AcceptAsync(new InboxEvent
             {
-                Type = EventTypes.Visit, ClientRef = "{\"visitorId\":\"nobody-knows-me\"}",
+                Type = EventTypes.Visit,
+                ClientRef = "{\"visitorId\":\"nobody-knows-me\"}",
             }, CancellationToken.None);
 
         var outcome = await pipeline.H.Events.ProcessAsync(stored.Event.Id);
