@@ -17,7 +17,7 @@ namespace Automation.Rules.Clients;
     Description = "Sends an email to the order's client.")]
 public sealed class SendEmail : RuleActivity
 {
-    [Input(Description = "The mailbox it goes out from (Mail:Mailboxes), or auto: the one used last.")]
+    [Input(Description = "The mailbox it goes out from (Mail:Mailboxes), or auto: the one used last.", OptionsProvider = "Mailboxes")]
     public Input<string> Mailbox { get; init; } = new(Channels.Outbox.MessageOutbox.AutoSender);
 
     [Input(Description = "The subject; may use {{ Order.Number }} and the other order fields.", Required = true)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Automation.Channels.Mail;
 using Automation.Orders.Documents;
 using Automation.Orders.Employees;
 using Automation.Orders.Lists;
@@ -9,9 +10,9 @@ using Automation.Workflows.Descriptors;
 
 namespace Automation.Server.Studio;
 
-/// Choices of dropdown inputs that come from the database (an input's `OptionsProvider`): employees and order
-/// statuses, user lists and document templates. Studio reloads the descriptors after every save, so the lists stay current without Studio's refresh calls.
-public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, TimeProvider clock, ActivityRegistry registry)
+/// Choices of dropdown inputs that come from the database or the configuration (an input's `OptionsProvider`): employees, order
+/// statuses, user lists, document templates and mailboxes. Studio reloads the descriptors after every save, so the lists stay current without Studio's refresh calls.
+public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, TimeProvider clock, ActivityRegistry registry, MailOptions mail)
 {
     // Read from the inputs' attributes: the descriptors name the provider only for plain dropdowns, not check lists.
     private readonly Dictionary<(string, int, string), string> _providers = registry.Types
@@ -29,6 +30,7 @@ public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, T
             .Select(l => new SelectItem(l.Name, l.Id.ToString(CultureInfo.InvariantCulture))).ToList(),
         "DocumentTemplates" => (await store.ReadAsync(db => new CrmDocuments(db, clock).ListTemplatesAsync(ct), ct))
             .Select(t => new SelectItem(t.Name, t.Id.ToString(CultureInfo.InvariantCulture))).ToList(),
+        "Mailboxes" => [new SelectItem("auto (the one used last)", "auto"), .. mail.Mailboxes.Select(m => new SelectItem($"{m.Name} ({m.FromAddress})", m.Name))],
         _ => null,
     };
 

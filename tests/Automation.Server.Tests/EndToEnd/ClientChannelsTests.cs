@@ -55,28 +55,51 @@ public sealed partial class ClientChannelsTests
         Assert.Equal("tracking", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
         Assert.Contains("Link in an email clicked: https://shop.test/track/1001", await host.TimelineTextsAsync(id));
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/t/c/0123456789abcdef0123456789abcdef")).StatusCode);
+
+        // Studio offers the configured mailboxes for the rule's Mailbox input.
+        var sendEmail = (await host.GetAsync("/elsa/api/descriptors/activities"))["items"]!.AsArray()
+            .Single(d => d!["typeName"]!.GetValue<string>() == "Automation.SendEmail")!;
+        var mailboxes = sendEmail["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "Mailbox")!["uiSpecifications"]!["selectList"]!["items"]!;
+        Assert.Equal(["auto", "shop"], mailboxes.AsArray().Select(i => i!["value"]!.GetValue<string>()).ToList());
     }
 
     [Fact]
-    public async Task Opening_the_email_fires_email_viewed_and_moves_the_order()
+    public async Task Email_attaches_the_document_of_the_rule_before_it_escapes_client_fields_and_opening_it_moves_the_order()
     {
         await using var sink = await MailSink.StartAsync();
         var workflows = new Dictionary<string, string>
         {
             ["new"] = new StatusFlow("new", 100)
-                .Add("mail", "Automation.SendEmail", new { subject = "Order {{ Order.Number }}", body = "<html><body><p>Thanks!</p></body></html>" })
-                .Connect("start->mail"),
+                .Add("doc", "Automation.CreateDocument", new { template = 1L })
+                .Add("mail", "Automation.SendEmail", new
+                {
+                    subject = "Invoice for order {{ Order.Number }}",
+                    body = "<html><body><p>Hi {{ Order.Client.Name }}</p></body></html>",
+                    documents = "{{ Activities.doc.DocumentId }}",
+                })
+                .Connect("start->doc", "doc->mail"),
             ["read"] = new StatusFlow("read", 200).Add("viewed", "Automation.EmailViewedTrigger"),
         };
         await using var host = await ServiceHost.StartAsync(workflows, Mailbox(sink.Port));
-        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+        await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/api/document-templates",
+            new { name = "Invoice", body = "<h1>Invoice {{ Document.Number }}</h1>", numberFormat = "INV-{n:000}" }), 201);
+        var id = (await host.CreateOrderAsync(new { client = new { name = "Tom & <Jerry>", email = "tom@example.com" }, currency = "EUR" }))["id"]!
+            .GetValue<long>();
 
-        var pixel = PixelLink().Match((await sink.FirstAsync()).HtmlBody!).Groups[1].Value;
+        var mail = await sink.FirstAsync();
+        Assert.Equal("Invoice for order 1001", mail.Subject);
+        Assert.Contains("Hi Tom &amp; &lt;Jerry&gt;", mail.HtmlBody);
+        var invoice = Assert.Single(mail.Attachments);
+        Assert.Equal(("Invoice INV-001.html", "text/html"), (invoice.FileName, invoice.ContentType));
+        Assert.Contains("<h1>Invoice INV-001</h1>", Encoding.UTF8.GetString(invoice.Content));
+
+        var pixel = PixelLink().Match(mail.HtmlBody!).Groups[1].Value;
         using var browser = host.CreatePublicClient();
         var image = await browser.GetAsync($"/t/o/{pixel}.gif");
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         Assert.Equal("image/gif", image.Content.Headers.ContentType!.MediaType);
         Assert.Equal("read", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
+        await browser.GetAsync($"/t/o/{pixel}.gif");
         Assert.Single(await host.TimelineTextsAsync(id), t => t == "Email opened by the client");
     }
 
@@ -108,6 +131,41 @@ public sealed partial class ClientChannelsTests
         await Eventually.TrueAsync(async () => (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>() == "answered",
             "the reply did not move the order");
         Assert.Contains("Email from someone.else@example.org received: Re: your order", await host.TimelineTextsAsync(id));
+    }
+
+    [Fact]
+    public async Task Mail_from_the_clients_address_sent_into_the_listener_by_swaks_moves_the_clients_order()
+    {
+        Assert.True(File.Exists("/usr/bin/swaks"), "/usr/bin/swaks is missing: apt-get install -y swaks (.ci/run does)");
+        var listenerPort = MailSink.FreePort();
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100),
+            ["answered"] = new StatusFlow("answered", 200).Add("incoming", "Automation.IncomingEmailTrigger"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?>
+        {
+            ["Mail:Listener:Port"] = listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        var swaks = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/swaks")
+        {
+            ArgumentList =
+            {
+                "--server", "127.0.0.1", "--port", listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--from", "ann@example.com", "--to", "orders@shop.test", "--header", "Subject: Where is my teapot?",
+                "--body", "It has been a week.",
+            },
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        var transcript = await swaks.StandardOutput.ReadToEndAsync() + await swaks.StandardError.ReadToEndAsync();
+        await swaks.WaitForExitAsync();
+        Assert.True(swaks.ExitCode == 0, transcript);
+        Assert.Contains("250 ", transcript);
+
+        Assert.Equal("answered", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
+        Assert.Contains("Email from ann@example.com received: Where is my teapot?", await host.TimelineTextsAsync(id));
     }
 
     [Fact]
@@ -162,6 +220,54 @@ public sealed partial class ClientChannelsTests
         var timeline = await host.TimelineTextsAsync(id);
         Assert.Contains("SMS sent to +15550100", timeline);
         Assert.Contains("Rule 'long' did nothing: the SMS was not sent: text is 201 characters long; an SMS may have at most 200", timeline);
+    }
+
+    [Fact]
+    public async Task An_automated_call_through_twilio_waits_for_the_signed_status_callback_and_the_next_rule_reads_its_result()
+    {
+        await using var twilio = await FakeGateway.StartAsync();
+        const string callback = "http://localhost/hooks/twilio/calls";
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100)
+                .Add("call", "Automation.AutomatedCall", new
+                {
+                    text = "Hello {{ Order.Client.Name }}, order {{ Order.Number }} ships today",
+                    voice = "Polly.Joanna",
+                    speed = 90,
+                    waitForResult = true,
+                })
+                .Add("log", "Automation.WriteToLog", new { text = "call result: {{ Activities.call.ResultText }}" })
+                .Connect("start->call", "call->log"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?>
+        {
+            ["Calls:Provider"] = "Twilio", ["Calls:Twilio:BaseUrl"] = twilio.BaseUrl, ["Calls:Twilio:AccountSid"] = "AC123",
+            ["Calls:Twilio:AuthToken"] = "twilio-token", ["Calls:Twilio:From"] = "+15550199", ["Calls:Twilio:StatusCallbackUrl"] = callback,
+            ["Outbox:PollInterval"] = "00:00:00.200",
+        });
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        await Eventually.TrueAsync(async () => (await host.TimelineTextsAsync(id)).Contains("Automated call placed to +15550100"), "the call was not placed");
+        var request = Assert.Single(twilio.Requests);
+        Assert.Equal("/2010-04-01/Accounts/AC123/Calls.json", request.Path);
+        Assert.Equal(("+15550100", "+15550199", callback), (request.Form["To"], request.Form["From"], request.Form["StatusCallback"]));
+        Assert.Contains("Hello Ann Buyer, order 1001 ships today", request.Form["Twiml"]);
+        Assert.Contains("voice=\"Polly.Joanna\"", request.Form["Twiml"]);
+        Assert.DoesNotContain(await host.TimelineTextsAsync(id), t => t.StartsWith("call result", StringComparison.Ordinal));
+
+        var status = new Dictionary<string, string> { ["CallSid"] = "CA1", ["CallStatus"] = "busy", ["AccountSid"] = "AC123" };
+        using var twilioClient = host.CreatePublicClient();
+        var forged = new HttpRequestMessage(HttpMethod.Post, "/hooks/twilio/calls") { Content = new FormUrlEncodedContent(status) };
+        forged.Headers.Add("X-Twilio-Signature", TwilioSignature(callback, status, "another-token"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await twilioClient.SendAsync(forged)).StatusCode);
+        var signed = new HttpRequestMessage(HttpMethod.Post, "/hooks/twilio/calls") { Content = new FormUrlEncodedContent(status) };
+        signed.Headers.Add("X-Twilio-Signature", TwilioSignature(callback, status, "twilio-token"));
+        Assert.Equal(HttpStatusCode.NoContent, (await twilioClient.SendAsync(signed)).StatusCode);
+
+        var timeline = await host.TimelineTextsAsync(id);
+        Assert.Contains("Automated call to +15550100: busy", timeline);
+        Assert.Contains("call result: busy", timeline);
     }
 
     [Fact]
@@ -237,6 +343,13 @@ public sealed partial class ClientChannelsTests
         Assert.Single(sink.Received);
         Assert.Equal(OutboxStatus.Sent, (await OutboxOfAsync(host, id))!.Status);
         Assert.Single(await host.TimelineTextsAsync(id), t => t.StartsWith("Email sent to", StringComparison.Ordinal));
+    }
+
+    /// Twilio's signature as its documentation describes it: HMAC-SHA1 of the URL and the sorted fields, base64.
+    private static string TwilioSignature(string url, Dictionary<string, string> form, string token)
+    {
+        var data = url + string.Concat(form.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + p.Value));
+        return Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(data)));
     }
 
     private static Dictionary<string, string?> Mailbox(int port) => new()

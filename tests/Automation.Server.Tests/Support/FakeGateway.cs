@@ -11,9 +11,15 @@ using Microsoft.Extensions.Logging;
 namespace Automation.Server.Tests.Support;
 
 /// A request as the fake gateway saw it.
-public sealed record GatewayRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+public sealed record GatewayRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    /// The posted form fields (Twilio posts forms).
+    public IReadOnlyDictionary<string, string> Form =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Body).ToDictionary(p => p.Key, p => p.Value.ToString());
+}
 
-/// A small Kestrel app on 127.0.0.1 standing in for an SMS gateway: records each request and answers with a message id.
+/// A small Kestrel app on 127.0.0.1 standing in for an SMS gateway or Twilio: records each request and answers with an
+/// id ("id" for gateways, "sid" for Twilio).
 public sealed class FakeGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -35,7 +41,7 @@ public sealed class FakeGateway : IAsyncDisposable
             gateway.Requests.Enqueue(new GatewayRequest(context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync($$"""{"id":"gw-{{gateway.Requests.Count}}","status":"queued"}""", context.RequestAborted);
+            await context.Response.WriteAsync($$"""{"id":"gw-{{gateway.Requests.Count}}","sid":"CA{{gateway.Requests.Count}}","status":"queued"}""", context.RequestAborted);
         });
         await gateway._app.StartAsync();
         gateway.BaseUrl = gateway._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
