@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Automation.Orders.Documents;
 using Automation.Server.Api;
 using Automation.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -117,6 +118,28 @@ public sealed class TriggerIntakeTests
         Assert.Equal("tracked", await StatusAsync(host, id));
         await Expect.JsonAsync(await host.Client.PatchAsJsonAsync($"/api/orders/{id}/shipments/{shipment}", new { status = "delivered" }), 200);
         Assert.Equal("delivered", await StatusAsync(host, id));
+    }
+
+    [Fact]
+    public async Task Opening_a_document_s_public_link_moves_the_order_once_and_logs_the_first_open()
+    {
+        var workflows = Pipeline();
+        workflows["opened"] = new StatusFlow("opened", 700).Add("opened", "Automation.DocumentOpenedTrigger", new { templateId = "" });
+        await using var host = await ServiceHost.StartAsync(workflows);
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+        var document = await host.Services.GetRequiredService<StoreAccess>().WriteAsync(async db =>
+        {
+            var documents = new CrmDocuments(db, host.Clock);
+            var template = await documents.CreateTemplateAsync(new NewDocumentTemplate("Invoice", "<p>Invoice</p>"), CancellationToken.None);
+            return await documents.CreateAsync(id, template.Id, (body, _) => Task.FromResult(body), publicLink: true, CancellationToken.None);
+        }, CancellationToken.None);
+        var browser = host.CreatePublicClient();
+
+        Assert.Equal("<p>Invoice</p>", await browser.GetStringAsync($"/public/documents/{document.PublicToken}"));
+        Assert.Equal("<p>Invoice</p>", await browser.GetStringAsync($"/public/documents/{document.PublicToken}"));
+
+        Assert.Equal("opened", await StatusAsync(host, id));
+        Assert.Single(await host.TimelineTextsAsync(id), t => t == $"Document '{document.Title}' opened by the client");
     }
 
     [Fact]
