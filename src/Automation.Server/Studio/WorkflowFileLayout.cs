@@ -25,7 +25,7 @@ public static class WorkflowFileLayout
         foreach (var name in EditorOnly) document.Remove(name);
         foreach (var flag in new[] { "isReadonly", "isSystem" })
             if (document[flag] is JsonValue v && v.TryGetValue<bool>(out var set) && !set) document.Remove(flag);
-        RemoveNulls(document);
+        RemoveEmpty(document);
         // Files start with it, so the stored version compares equal to its file at the next start.
         document["$schema"] = WorkflowDefinition.SchemaUrl;
         return new WorkflowDefinition(document);
@@ -38,16 +38,18 @@ public static class WorkflowFileLayout
         return WorkflowJson.Write(Arrange(document, existing, ""));
     }
 
-    private static void RemoveNulls(JsonNode? node)
+    private static void RemoveEmpty(JsonNode? node)
     {
         switch (node)
         {
             case JsonObject o:
-                foreach (var key in o.Where(p => p.Value is null).Select(p => p.Key).ToList()) o.Remove(key);
-                foreach (var (_, value) in o) RemoveNulls(value);
+                // Studio adds `vertices: []` to every connection it has drawn; empty, it says nothing.
+                foreach (var key in o.Where(p => p.Value is null || p is { Key: "vertices", Value: JsonArray { Count: 0 } }).Select(p => p.Key).ToList())
+                    o.Remove(key);
+                foreach (var (_, value) in o) RemoveEmpty(value);
                 break;
             case JsonArray a:
-                foreach (var item in a) RemoveNulls(item);
+                foreach (var item in a) RemoveEmpty(item);
                 break;
         }
     }
@@ -75,10 +77,19 @@ public static class WorkflowFileLayout
 
     private static JsonArray ArrangeArray(JsonArray node, JsonArray? template, string context)
     {
-        var result = new JsonArray();
-        for (var i = 0; i < node.Count; i++)
+        var items = node.ToList();
+        if (template is not null && items.All(i => i is not null && KeyOf(i, context) is not null))
         {
-            if (node[i] is not { } item)
+            // Studio moves the node it last touched to the end; the file keeps its order, and new items follow it.
+            var position = template.Select((t, i) => (Key: t is null ? null : KeyOf(t, context), i)).Where(p => p.Key is not null)
+                .GroupBy(p => p.Key!).ToDictionary(g => g.Key, g => g.First().i);
+            items = items.Select((item, i) => (item, i)).OrderBy(p => position.GetValueOrDefault(KeyOf(p.item!, context)!, int.MaxValue))
+                .ThenBy(p => p.i).Select(p => p.item).ToList();
+        }
+        var result = new JsonArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { } item)
             {
                 result.Add(null);
                 continue;

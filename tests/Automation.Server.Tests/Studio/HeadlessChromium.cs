@@ -82,6 +82,40 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
         return false;
     }
 
+    /// A real mouse click (moved, pressed, released) at the middle of the element the expression finds, as the
+    /// designer's canvas listens to mouse events rather than click().
+    public async Task ClickAsync(string elementExpression)
+    {
+        var box = await EvaluateAsync($"(() => {{ const r = ({elementExpression}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()")
+            ?? throw new InvalidOperationException($"no element: {elementExpression}");
+        var (x, y) = (box[0]!.GetValue<double>(), box[1]!.GetValue<double>());
+        foreach (var type in new[] { "mouseMoved", "mousePressed", "mouseReleased" })
+            await SendAsync("Input.dispatchMouseEvent", new JsonObject
+            {
+                ["type"] = type,
+                ["x"] = x,
+                ["y"] = y,
+                ["button"] = "left",
+                ["buttons"] = type == "mousePressed" ? 1 : 0,
+                ["clickCount"] = 1,
+            });
+    }
+
+    /// Types text into the focused element as a keyboard would.
+    public async Task TypeAsync(string text) => await SendAsync("Input.insertText", new JsonObject { ["text"] = text });
+
+    public async Task PressTabAsync()
+    {
+        foreach (var type in new[] { "keyDown", "keyUp" })
+            await SendAsync("Input.dispatchKeyEvent", new JsonObject
+            {
+                ["type"] = type,
+                ["key"] = "Tab",
+                ["code"] = "Tab",
+                ["windowsVirtualKeyCode"] = 9,
+            });
+    }
+
     public async Task ScreenshotAsync(string path)
     {
         var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });

@@ -18,7 +18,12 @@ public sealed class PublishFromStudioTests
         var file = Path.Combine(host.WorkflowsFolder, "paid.json");
         var before = await File.ReadAllLinesAsync(file);
         var paid = await StudioCalls.DefinitionAsync(host, "paid");
-        StudioCalls.Activity(paid, "paidComment")["text"]!["expression"]!["value"] = NewText;
+        var comment = StudioCalls.Activity(paid, "paidComment");
+        comment["text"]!["expression"]!["value"] = NewText;
+        // The designer moves the node it last touched to the end of the list.
+        var activities = paid["root"]!["activities"]!.AsArray();
+        activities.Remove(comment);
+        activities.Add(comment);
 
         // Autosave: a draft in the database; the file and the live version stay as they were.
         await Expect.JsonAsync(await StudioCalls.SaveAsync(host, paid, publish: false), 200);
