@@ -52,6 +52,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Workflows__Directory"] = Path.Combine(folder, "workflows");
         start.Environment["Security__ApiKey"] = ApiKey;
         start.Environment["Webhooks__Secret"] = "bench-hook";
+        start.Environment["Mail__Listener__Port"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start)!;

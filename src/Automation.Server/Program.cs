@@ -35,6 +35,7 @@ app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapInboundEmailApi();
 app.MapWebhooksApi();
 app.MapPublicDocuments();
+app.MapFormsApi();
 app.MapTwilioHooksApi();
 app.MapTrackingApi();
 app.MapElsaStudio();

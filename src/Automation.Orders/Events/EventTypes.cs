@@ -1,6 +1,6 @@
 namespace Automation.Orders.Events;
 
-/// The event types the store domain raises itself; events from outside may carry any type.
+/// The event types the store domain raises itself and those the triggers listen to; events from outside may carry any type.
 public static class EventTypes
 {
     public const string PaymentReceived = "payment.received";
@@ -12,6 +12,14 @@ public static class EventTypes
     public const string ResponsibleChanged = "responsible.changed";
     public const string Webhook = "webhook";
     public const string CallIncoming = "call.incoming";
+    public const string CallMissed = "call.missed";
+    public const string FormSubmitted = "form.submitted";
+    public const string CallbackRequested = "callback.requested";
+    public const string Visit = "visit";
+    public const string VisitReturn = "visit.return";
+    public const string ChatFirstMessage = "chat.first-message";
+    public const string ChatMessage = "chat.message";
+    public const string DocumentOpened = "document.opened";
     public const string DocumentCreated = "document.created";
     public const string TaskCompleted = "task.completed";
     public const string EmailReceived = "email.received";

@@ -39,7 +39,7 @@ public sealed partial class OrderBook
 
     /// Changes one shipment; the order's DeliveryAllowed and IsShipped follow its shipments. Raises
     /// "shipment.tracking-number-added" (first tracking number), "shipment.approved", "shipment.shipped" as they
-    /// happen, and "shipment.updated" {shipmentId, changes} whenever anything changed.
+    /// happen, and "shipment.updated" {shipmentId, changes, shipment} whenever anything changed.
     public async Task<Shipment> UpdateShipmentAsync(long orderId, long shipmentId, ShipmentPatch patch, CancellationToken cancellationToken)
     {
         var order = await GetAsync(orderId, cancellationToken);
@@ -69,14 +69,18 @@ public sealed partial class OrderBook
         long[] ids = [shipment.Id];
         if (!hadTracking && shipment.TrackingNumber is { } added)
         {
-            inbox.Raise(EventTypes.ShipmentTrackingNumberAdded, order.Id, new { shipmentId, shipmentIds = ids, trackingNumber = added });
+            inbox.Raise(EventTypes.ShipmentTrackingNumberAdded, order.Id, new { shipmentId, shipmentIds = ids, trackingNumber = added, deliveryService = shipment.DeliveryService });
         }
         if (!wasApproved && shipment.Approved) inbox.Raise(EventTypes.ShipmentApproved, order.Id, new { shipmentId, shipmentIds = ids });
         if (!wasShipped && shipment.Shipped) inbox.Raise(EventTypes.ShipmentShipped, order.Id, new { shipmentId, shipmentIds = ids });
-        inbox.Raise(EventTypes.ShipmentUpdated, order.Id, new { shipmentId, shipmentIds = ids, changes });
+        inbox.Raise(EventTypes.ShipmentUpdated, order.Id, new { shipmentId, shipmentIds = ids, changes, shipment = ShipmentFields(shipment) });
         await db.SaveChangesAsync(cancellationToken);
         return shipment;
     }
+
+    /// The shipment as the "Shipment updated" trigger's condition reads it, after the change.
+    private static object ShipmentFields(Shipment s) =>
+        new { id = s.Id, deliveryService = s.DeliveryService, status = s.Status, trackingNumber = s.TrackingNumber, approved = s.Approved, shipped = s.Shipped };
 
     private static string? NullIfBlank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

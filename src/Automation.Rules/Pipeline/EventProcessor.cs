@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Automation.Orders.Clients;
 using Automation.Orders.Events;
 using Automation.Orders.Orders;
 using Automation.Orders.Persistence;
@@ -23,19 +25,24 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
     {
         var engine = pipeline.Engine;
         InboxEvent? pending;
+        ClientTarget? client = null;
         // A plain read: on SQLite a unit of work would queue behind every writer just to look.
         await using (var connection = await engine.Database.OpenConnectionAsync(ct))
         await using (var peek = StoreDb.Create(connection, null, engine.Database.Provider == Workflows.Persistence.DatabaseProvider.Sqlite
                          ? Orders.Persistence.DatabaseProvider.Sqlite : Orders.Persistence.DatabaseProvider.PostgreSql))
+        {
             pending = await peek.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
+            if (pending is { OrderId: null, ClientRef: { } reference, ProcessedAt: null }) client = await ClientTargetAsync(peek, reference, ct);
+        }
         if (pending is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
         if (pending.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, pending.OrderId, "already processed: " + pending.Outcome);
         var data = JsonNode.Parse(pending.Data) as JsonObject ?? new JsonObject();
+        IReadOnlyList<long> orders = pending.OrderId is { } named ? [named] : client?.OpenOrders ?? [];
 
         // Waits on this event (Elsa.Event with the event type as its name) resume in their own steps first.
-        var resumed = pending.OrderId is { } waitingOrder
-            ? (await engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(pending.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count
-            : 0;
+        var resumed = 0;
+        foreach (var waitingOrder in orders)
+            resumed += (await engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(pending.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count;
         if (pending.OrderId is { } order && data["waitKey"] is JsonValue key && key.TryGetValue<string>(out var waitKey))
             resumed += (await engine.ResumeAsync(RuleWait.Stimulus(waitKey, order), data, ct)).Count;
 
@@ -45,7 +52,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         if (inboxEvent.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, inboxEvent.OrderId, "already processed: " + inboxEvent.Outcome);
         var outcome = inboxEvent.OrderId is { } orderId
             ? await MoveByTriggersAsync(work, db, new OrderEvent(inboxEvent.Type, orderId, data), ct)
-            : EventOutcome.NotMoved(eventId, null, "the event names no order");
+            : await FanOutAsync(work, db, inboxEvent, client, data, ct);
         outcome = outcome with { EventId = eventId, ResumedWaits = resumed };
         inboxEvent.ProcessedAt = clock.GetUtcNow();
         inboxEvent.LockedUntil = null;
@@ -53,6 +60,34 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         await work.CommitAsync(ct);
         return outcome;
     }
+
+    /// An event naming only the client reaches each of the client's open orders, one move per order (domain.md §2).
+    private async Task<EventOutcome> FanOutAsync(Workflows.Persistence.StepUnitOfWork work, StoreDb db, InboxEvent e, ClientTarget? client,
+        JsonObject data, CancellationToken ct)
+    {
+        if (e.ClientRef is null) return EventOutcome.NotMoved(0, null, "the event names no order and no client");
+        if (client is null) return EventOutcome.NotMoved(0, null, $"no client matches {e.ClientRef}");
+        if (client.OpenOrders.Count == 0) return EventOutcome.NotMoved(0, null, $"client {client.ClientId} has no open order");
+        var perOrder = new List<EventOutcome>();
+        foreach (var orderId in client.OpenOrders)
+            perOrder.Add(await MoveByTriggersAsync(work, db, new OrderEvent(e.Type, orderId, data), ct));
+        var first = perOrder.FirstOrDefault(o => o.Moved) ?? perOrder[0];
+        var reason = $"client {client.ClientId}: " + string.Join("; ", perOrder.Select(o => $"order {o.OrderId} {o.Describe()}"));
+        return new EventOutcome(0, perOrder.Count == 1 ? first.OrderId : null, first.From, first.To, perOrder.Any(o => o.Moved), reason, 0) { Orders = perOrder };
+    }
+
+    /// The client an event names and its open orders: not canceled, not in a final (success/failure) status.
+    private async Task<ClientTarget?> ClientTargetAsync(StoreDb db, string reference, CancellationToken ct)
+    {
+        var parsed = JsonSerializer.Deserialize<ClientRef>(reference, JsonSerializerOptions.Web);
+        if (parsed is null || await new ClientDirectory(db, clock).FindAsync(parsed, ct) is not { } client) return null;
+        var final = (await pipeline.PublishedAsync(ct)).Statuses.Where(s => s.IsFinal).Select(s => s.Code).ToList();
+        var open = await db.Orders.AsNoTracking().Where(o => o.ClientId == client.Id && !o.IsCanceled && !final.Contains(o.Status))
+            .OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(ct);
+        return new ClientTarget(client.Id, open);
+    }
+
+    private sealed record ClientTarget(long ClientId, IReadOnlyList<long> OpenOrders);
 
     private async Task<EventOutcome> MoveByTriggersAsync(Workflows.Persistence.StepUnitOfWork work, StoreDb db, OrderEvent e, CancellationToken ct)
     {
@@ -97,7 +132,10 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
 /// What processing an event did: moved the order From → To, or why not; and how many waiting workflows it resumed.
 public sealed record EventOutcome(long EventId, long? OrderId, string? From, string? To, bool Moved, string Reason, int ResumedWaits)
 {
+    /// For an event that named only the client: what it did to each of the client's open orders.
+    public IReadOnlyList<EventOutcome> Orders { get; init; } = [];
+
     public static EventOutcome NotMoved(long eventId, long? orderId, string reason) => new(eventId, orderId, null, null, false, reason, 0);
 
-    public string Describe() => Moved ? $"moved from '{From}' to '{To}': {Reason}" : $"not moved: {Reason}";
+    public string Describe() => Orders.Count > 0 ? Reason : Moved ? $"moved from '{From}' to '{To}': {Reason}" : $"not moved: {Reason}";
 }

@@ -1,6 +1,8 @@
 using Automation.Orders;
 using Automation.Orders.Documents;
+using Automation.Orders.Events;
 using Automation.Rules.Employees;
+using Automation.Server.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Automation.Server.Api;
@@ -55,8 +57,15 @@ public static class DocumentsApi
     private static async Task<Ok<DocumentView>> GetAsync(long id, StoreAccess store, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(DocumentView.Of(await store.ReadAsync(db => new CrmDocuments(db, clock).GetAsync(id, ct), ct), withHtml: true));
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PublicAsync(string token, StoreAccess store, TimeProvider clock, CancellationToken ct) =>
-        await store.ReadAsync(db => new CrmDocuments(db, clock).FindByTokenAsync(token, ct), ct) is { } document
-            ? TypedResults.Content(document.Html, "text/html; charset=utf-8")
-            : TypedResults.Problem(Problems.Problem(404, "Not found", "No document is published at this link.", "document_not_found"));
+    /// The first time the client opens a document's public link, "document.opened" is raised for its order.
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PublicAsync(string token, StoreAccess store, ChannelEvents events,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.ReadAsync(db => new CrmDocuments(db, clock).FindByTokenAsync(token, ct), ct) is not { } document)
+            return TypedResults.Problem(Problems.Problem(404, "Not found", "No document is published at this link.", "document_not_found"));
+        await events.RaiseAsync(document.OrderId, EventTypes.DocumentOpened, $"{EventTypes.DocumentOpened}:{document.Id}",
+            new { documentId = document.Id, templateId = document.TemplateId, number = document.Number },
+            timeline => timeline.AddLogAsync(document.OrderId, $"Document '{document.Title}' opened by the client", null, new { documentId = document.Id }, ct), ct);
+        return TypedResults.Content(document.Html, "text/html; charset=utf-8");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Automation.Orders;
 using Automation.Orders.Events;
 using Automation.Orders.Persistence;
@@ -8,8 +9,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Automation.Server.Api;
 
 /// Events from the outside world (calls, forms, chat, visits, …): stored in the inbox first, then processed.
-public static class EventsApi
+public static partial class EventsApi
 {
+    /// What the triggers of a type read from the event, so an event without it is refused rather than never matching.
+    private static readonly Dictionary<string, string> RequiredData = new(StringComparer.Ordinal)
+    {
+        [EventTypes.FormSubmitted] = "formId",
+        [EventTypes.CallbackRequested] = "formId",
+        [EventTypes.ChatMessage] = "text",
+    };
+
+    [GeneratedRegex("^[a-z0-9]+([.-][a-z0-9]+)*$")]
+    private static partial Regex TypeShape();
+
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
         var events = api.MapGroup("/events").WithTags("Events");
@@ -33,13 +45,22 @@ public static class EventsApi
     private static async Task<IResult> ReceiveAsync(EventRequest body, HttpRequest request, EventIntake intake, StoreAccess store, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Type)) throw DomainException.Invalid("type", "is required (e.g. \"call.incoming\")");
+        if (!TypeShape().IsMatch(body.Type.Trim()))
+            throw DomainException.Invalid("type", $"'{body.Type}' is not an event type: lower-case words joined by '.' or '-' (e.g. \"call.missed\")");
         if (body.OrderId is null && body.Client is null) throw DomainException.Invalid("orderId", "or 'client' {email, phone, visitorId} must name who the event is about");
+        if (body.OrderId is null && body.Client is { } client && new[] { client.Email, client.Phone, client.VisitorId }.All(string.IsNullOrWhiteSpace))
+            throw DomainException.Invalid("client", "needs an email, a phone or a visitorId");
+        if (RequiredData.GetValueOrDefault(body.Type.Trim()) is { } required && body.Data?[required] is not JsonValue)
+            throw DomainException.Invalid("data." + required, $"is required for '{body.Type.Trim()}' events");
         if (body.OrderId is { } orderId && !await store.ReadAsync(db => db.Orders.AnyAsync(o => o.Id == orderId, ct), ct))
             throw DomainException.OrderNotFound(orderId);
         var key = body.IdempotencyKey ?? (request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
         var intakeResult = await intake.ReceiveAsync(new InboxEvent
         {
-            Type = body.Type.Trim(), OrderId = body.OrderId, Data = (body.Data ?? new JsonObject()).ToJsonString(), IdempotencyKey = key,
+            Type = body.Type.Trim(),
+            OrderId = body.OrderId,
+            Data = (body.Data ?? new JsonObject()).ToJsonString(),
+            IdempotencyKey = key,
             ClientRef = body.Client is null ? null : ClientRefJson(body.Client),
         }, ct);
         return await ReplyAsync(intakeResult, store, ct);

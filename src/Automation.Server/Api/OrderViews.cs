@@ -46,8 +46,12 @@ public sealed record TimelineView(long Id, DateTimeOffset At, string Kind, strin
     public static TimelineView Of(TimelineEntry e) => new(e.Id, e.At, e.Kind.ToString(), e.Text, e.Author, JsonNode.Parse(e.Data));
 }
 
+/// What an event that named only the client did to one of the client's open orders.
+public sealed record OrderOutcomeView(long OrderId, bool Moved, string? From, string? To, string Reason);
+
 /// What processing an event did, as the API reports it.
-public sealed record EventOutcomeView(long EventId, bool Moved, string? From, string? To, string Reason, int ResumedWaits)
+public sealed record EventOutcomeView(long EventId, bool Moved, string? From, string? To, string Reason, int ResumedWaits, IReadOnlyList<OrderOutcomeView> Orders)
 {
-    public static EventOutcomeView Of(EventOutcome o) => new(o.EventId, o.Moved, o.From, o.To, o.Reason, o.ResumedWaits);
+    public static EventOutcomeView Of(EventOutcome o) => new(o.EventId, o.Moved, o.From, o.To, o.Reason, o.ResumedWaits,
+        o.Orders.Select(x => new OrderOutcomeView(x.OrderId ?? 0, x.Moved, x.From, x.To, x.Reason)).ToList());
 }

@@ -271,7 +271,7 @@ public sealed partial class ClientChannelsTests
     }
 
     [Fact]
-    public async Task Client_rules_that_cannot_send_do_nothing_and_say_why_on_the_timeline()
+    public async Task With_the_default_settings_client_rules_say_why_they_cannot_send_and_calls_are_only_logged()
     {
         var workflows = new Dictionary<string, string>
         {
@@ -279,15 +279,23 @@ public sealed partial class ClientChannelsTests
                 .Add("mail", "Automation.SendEmail", new { subject = "Hi", body = "<p>Hi</p>" })
                 .Add("sms", "Automation.SendSms", new { text = "Hi" })
                 .Add("call", "Automation.AutomatedCall", new { text = "Hello", phoneType = "work" })
-                .Connect("start->mail", "start->sms", "start->call"),
+                .Add("anyPhone", "Automation.AutomatedCall", new { text = "Hello", waitForResult = true })
+                .Add("after", "Automation.WriteToLog", new { text = "call result: {{ Activities.anyPhone.ResultText }}" })
+                .Connect("start->mail", "start->sms", "start->call", "start->anyPhone", "anyPhone->after"),
         };
-        await using var host = await ServiceHost.StartAsync(workflows);
-        var id = (await host.CreateOrderAsync(new { client = new { name = "Cleo", email = "cleo@example.com" }, currency = "EUR" }))["id"]!.GetValue<long>();
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?> { ["Outbox:PollInterval"] = "00:00:00.200" });
+        var cleo = (await host.CreateOrderAsync(new { client = new { name = "Cleo", email = "cleo@example.com" }, currency = "EUR" }))["id"]!.GetValue<long>();
 
-        var timeline = await host.TimelineTextsAsync(id);
+        var timeline = await host.TimelineTextsAsync(cleo);
         Assert.Contains(timeline, t => t.StartsWith("Rule 'mail' did nothing: the email was not sent: mailbox cannot be chosen: no mailbox is configured", StringComparison.Ordinal));
         Assert.Contains("Rule 'sms' did nothing: the client Cleo has no phone number", timeline);
         Assert.Contains("Rule 'call' did nothing: the client Cleo has no work phone number", timeline);
+
+        // A client with a (mobile) phone: the log-only provider places no call and says so, and the waiting rule goes on.
+        var ann = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+        await Eventually.TrueAsync(async () => (await host.TimelineTextsAsync(ann)).Contains("call result: not placed (log-only provider)"),
+            "the rule waiting for the call's result did not go on");
+        Assert.Contains("SMS sent to +15550100", await host.TimelineTextsAsync(ann));
     }
 
     [Fact]
