@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace Automation.Orders.Persistence;
+namespace Automation.Persistence;
 
-/// How DateTimeOffset values are stored.
+/// How DateTimeOffset values are stored by every module with its own tables (linked into each; see the csproj).
 /// SQLite: fixed-width UTC ISO-8601 text, because EF Core cannot ORDER BY or compare DateTimeOffset on SQLite and
 /// equal-width UTC text sorts exactly like time (and stays readable in the sqlite3 shell, unlike ticks).
 /// PostgreSQL: timestamptz, which Npgsql only accepts with offset zero, so values are normalised to UTC first.
