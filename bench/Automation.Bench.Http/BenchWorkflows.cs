@@ -31,7 +31,10 @@ public static class BenchWorkflows
             });
         return new JsonObject
         {
-            ["id"] = code + "-1", ["definitionId"] = code, ["name"] = code, ["version"] = 1,
+            ["id"] = code + "-1",
+            ["definitionId"] = code,
+            ["name"] = code,
+            ["version"] = 1,
             ["customProperties"] = new JsonObject { ["orderStatus"] = new JsonObject { ["code"] = code, ["name"] = code, ["sort"] = sort, ["semantics"] = "process" } },
             ["root"] = new JsonObject { ["id"] = "flow", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = list, ["connections"] = connections },
         }.ToJsonString();

@@ -53,7 +53,9 @@ if (toStart > 0)
     }).ToArray());
     var json = new JsonObject
     {
-        ["id"] = "crash-1", ["definitionId"] = "crash", ["version"] = 1,
+        ["id"] = "crash-1",
+        ["definitionId"] = "crash",
+        ["version"] = 1,
         ["root"] = new JsonObject { ["id"] = "flow", ["type"] = "Elsa.Flowchart", ["version"] = 1, ["activities"] = flow, ["connections"] = connections },
     }.ToJsonString();
     await engine.Definitions.SaveAsync(WorkflowJson.Parse(json), publish: true);
@@ -75,6 +77,8 @@ await app.StopAsync();
 
 static JsonObject Activity(string id, string type, string input, string value) => new()
 {
-    ["id"] = id, ["type"] = type, ["version"] = 1,
+    ["id"] = id,
+    ["type"] = type,
+    ["version"] = 1,
     [input] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value } },
 };

@@ -14,8 +14,12 @@ public static class CallMessages
         Validate(script);
         return new OutboxMessage
         {
-            Channel = OutboxChannels.Call, Recipient = PhoneNumbers.Normalize(to, "to"), Sender = from, OrderId = orderId,
-            IdempotencyKey = idempotencyKey, Payload = JsonSerializer.Serialize(script, PhoneNumbers.Json),
+            Channel = OutboxChannels.Call,
+            Recipient = PhoneNumbers.Normalize(to, "to"),
+            Sender = from,
+            OrderId = orderId,
+            IdempotencyKey = idempotencyKey,
+            Payload = JsonSerializer.Serialize(script, PhoneNumbers.Json),
         };
     }
 

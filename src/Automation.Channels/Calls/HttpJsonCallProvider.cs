@@ -23,8 +23,15 @@ public sealed class HttpJsonCallProvider : ICallProvider
         var s = call.Script;
         using var request = HttpJsonRequests.Create(_options, idempotencyKey, JsonContent.Create(new
         {
-            to = call.To, from = call.From ?? _options.From, text = s.Text, audioUrl = s.AudioUrl, language = s.Language, voice = s.Voice,
-            speed = s.Speed, volumeDb = s.VolumeDb, idempotencyKey,
+            to = call.To,
+            from = call.From ?? _options.From,
+            text = s.Text,
+            audioUrl = s.AudioUrl,
+            language = s.Language,
+            voice = s.Voice,
+            speed = s.Speed,
+            volumeDb = s.VolumeDb,
+            idempotencyKey,
         }));
         var (response, failure) = await ProviderReplies.SendAsync(_http, request, _options.Timeout, "voice service", cancellationToken);
         if (failure is not null) return failure;

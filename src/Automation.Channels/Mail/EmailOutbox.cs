@@ -29,8 +29,12 @@ public sealed class EmailOutbox(MessageOutbox outbox, MailOptions options, TimeP
         };
         var accepted = await outbox.EnqueueAsync(db, new OutboxMessage
         {
-            Channel = OutboxChannels.Email, Recipient = email.To, Sender = email.Mailbox, OrderId = email.OrderId,
-            IdempotencyKey = email.IdempotencyKey, Payload = JsonSerializer.Serialize(payload, Json),
+            Channel = OutboxChannels.Email,
+            Recipient = email.To,
+            Sender = email.Mailbox,
+            OrderId = email.OrderId,
+            IdempotencyKey = email.IdempotencyKey,
+            Payload = JsonSerializer.Serialize(payload, Json),
         }, cancellationToken);
         if (accepted.AlreadyEnqueued || email.Html is null || options.TrackingBaseUrl is null || !(email.TrackClicks || email.TrackOpens))
             return accepted;

@@ -16,8 +16,12 @@ public static class SmsMessages
             throw new ChannelValidationException("text", $"is {text.Length} characters long; an SMS may have at most {MaxLength}");
         return new OutboxMessage
         {
-            Channel = OutboxChannels.Sms, Recipient = PhoneNumbers.Normalize(to, "to"), Sender = from, OrderId = orderId,
-            IdempotencyKey = idempotencyKey, Payload = JsonSerializer.Serialize(new SmsPayload(text), PhoneNumbers.Json),
+            Channel = OutboxChannels.Sms,
+            Recipient = PhoneNumbers.Normalize(to, "to"),
+            Sender = from,
+            OrderId = orderId,
+            IdempotencyKey = idempotencyKey,
+            Payload = JsonSerializer.Serialize(new SmsPayload(text), PhoneNumbers.Json),
         };
     }
 }

@@ -57,8 +57,12 @@ public static class OrdersApi
         var order = await pipeline.CreateOrderAsync(new NewOrder
         {
             Client = new NewClient(body.Client.Name, body.Client.Email, body.Client.Phone, kind, body.Client.VisitorId),
-            Status = "", Currency = string.IsNullOrWhiteSpace(body.Currency) ? "USD" : body.Currency,
-            Items = body.Items ?? [], Amount = body.Amount, ResponsibleId = body.ResponsibleId, Fields = body.Fields,
+            Status = "",
+            Currency = string.IsNullOrWhiteSpace(body.Currency) ? "USD" : body.Currency,
+            Items = body.Items ?? [],
+            Amount = body.Amount,
+            ResponsibleId = body.ResponsibleId,
+            Fields = body.Fields,
             Shipments = body.Shipments ?? [],
         }, ct);
         var view = await ReadAsync(store, order.Id, ct);

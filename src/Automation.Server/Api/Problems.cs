@@ -46,7 +46,11 @@ public static partial class Problems
 
     public static ProblemDetails Problem(int status, string title, string detail, string code) => new()
     {
-        Status = status, Title = title, Detail = detail, Type = $"https://automation.local/problems/{code}", Extensions = { ["code"] = code },
+        Status = status,
+        Title = title,
+        Detail = detail,
+        Type = $"https://automation.local/problems/{code}",
+        Extensions = { ["code"] = code },
     };
 
     public static IResult Result(int status, string title, string detail, string code) =>

@@ -49,7 +49,10 @@ public static class WebhooksApi
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null;
         var received = await intake.ReceiveAsync(new InboxEvent
         {
-            Type = EventTypes.Webhook, OrderId = orderId, Data = data.ToJsonString(), IdempotencyKey = idempotencyKey is null ? null : "hook:" + idempotencyKey,
+            Type = EventTypes.Webhook,
+            OrderId = orderId,
+            Data = data.ToJsonString(),
+            IdempotencyKey = idempotencyKey is null ? null : "hook:" + idempotencyKey,
         }, ct);
         var outcome = received.Outcome;
         return TypedResults.Ok(new HookReply(true, received.Event.Id, received.AlreadyReceived, outcome?.Moved, outcome?.From, outcome?.To,

@@ -20,7 +20,10 @@ public sealed class ChannelEvents(EventIntake intake, TimeProvider clock)
             if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) return false;
             var accepted = await new EventInbox(db, clock).AcceptAsync(new InboxEvent
             {
-                Type = type, OrderId = orderId, IdempotencyKey = key, Data = JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
+                Type = type,
+                OrderId = orderId,
+                IdempotencyKey = key,
+                Data = JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
             }, ct);
             if (!accepted.AlreadyReceived && timeline is not null) await timeline(new OrderTimeline(db, clock));
             return true;

@@ -91,8 +91,12 @@ public sealed class EmployeeMessageForwarder(
         if (message.Channel == MessageChannel.Sms) return outbox.EnqueueAsync(db, SmsMessages.Create(key, message.Address, message.Text), ct);
         return emails.EnqueueAsync(db, new OutgoingEmail
         {
-            IdempotencyKey = key, To = message.Address, Subject = message.Subject ?? "Message from the order automation", Text = message.Text,
-            TrackClicks = false, TrackOpens = false,
+            IdempotencyKey = key,
+            To = message.Address,
+            Subject = message.Subject ?? "Message from the order automation",
+            Text = message.Text,
+            TrackClicks = false,
+            TrackOpens = false,
         }, ct);
     }
 

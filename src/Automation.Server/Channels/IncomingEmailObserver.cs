@@ -25,8 +25,13 @@ public sealed class IncomingEmailObserver(ChannelEvents events, StoreAccess stor
         }
         var data = new
         {
-            inboundMailId = email.Id, from = email.FromAddress, fromName = email.FromName, subject = email.Subject,
-            text = Preview(email.TextBody), attachments = email.AttachmentNames, messageId = email.MessageId,
+            inboundMailId = email.Id,
+            from = email.FromAddress,
+            fromName = email.FromName,
+            subject = email.Subject,
+            text = Preview(email.TextBody),
+            attachments = email.AttachmentNames,
+            messageId = email.MessageId,
         };
         foreach (var order in orders)
             await events.RaiseAsync(order, EventTypes.EmailReceived, $"{EventTypes.EmailReceived}:{email.Id}:{order}", data,

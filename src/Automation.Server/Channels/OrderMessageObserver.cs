@@ -61,8 +61,13 @@ public sealed class OrderMessageObserver(ChannelEvents events, EmployeeMessageOu
 
     private static object Details(OutboxOutcome outcome) => new
     {
-        outboxMessageId = outcome.MessageId, channel = outcome.Channel, to = outcome.Recipient, status = outcome.Status,
-        attempts = outcome.Attempts, providerMessageId = outcome.ProviderMessageId, error = outcome.Error,
+        outboxMessageId = outcome.MessageId,
+        channel = outcome.Channel,
+        to = outcome.Recipient,
+        status = outcome.Status,
+        attempts = outcome.Attempts,
+        providerMessageId = outcome.ProviderMessageId,
+        error = outcome.Error,
     };
 
     private async Task<string?> SubjectAsync(OutboxOutcome outcome, CancellationToken ct)

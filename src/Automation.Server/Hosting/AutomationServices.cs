@@ -32,7 +32,9 @@ public static class AutomationServices
         // The repository's appsettings.json is the lowest layer: environment variables and arguments override it.
         builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
         {
-            FileProvider = new PhysicalFileProvider(home), Path = AutomationHome.SettingsFile, Optional = true,
+            FileProvider = new PhysicalFileProvider(home),
+            Path = AutomationHome.SettingsFile,
+            Optional = true,
         });
 
         var services = builder.Services;

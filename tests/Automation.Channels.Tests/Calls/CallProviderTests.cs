@@ -21,7 +21,11 @@ public sealed class CallProviderTests
         using var http = new HttpClient();
         var options = new TwilioOptions
         {
-            BaseUrl = twilio.BaseUrl, AccountSid = "AC1", AuthToken = "tok", From = "+15550002222", StatusCallbackUrl = "https://shop.test/hooks/calls",
+            BaseUrl = twilio.BaseUrl,
+            AccountSid = "AC1",
+            AuthToken = "tok",
+            From = "+15550002222",
+            StatusCallbackUrl = "https://shop.test/hooks/calls",
         };
         var script = new CallPayload { Text = "Your order 42 & more < is ready", Language = "en-US", Voice = "Polly.Joanna", Speed = 90, VolumeDb = 2 };
         var message = await channels.EnqueueAsync(CallMessages.Create("order-42-call", "+4740000001", script, orderId: 42));

@@ -35,10 +35,15 @@ public sealed class AddChannelsTests
         var received = new RecordingMailObserver();
         using var host = Build(channels.ConnectionString, new()
         {
-            ["Mail:Mailboxes:0:Name"] = "shop", ["Mail:Mailboxes:0:Host"] = "127.0.0.1", ["Mail:Mailboxes:0:Port"] = $"{port}",
-            ["Mail:Mailboxes:0:Tls"] = "None", ["Mail:Mailboxes:0:FromAddress"] = "shop@shop.test",
-            ["Mail:ReplyTo:Domain"] = "replies.shop.test", ["Mail:ReplyTo:Secret"] = MailSetup.Secret,
-            ["Mail:TrackingBaseUrl"] = "https://shop.test", ["Mail:Listener:Port"] = $"{port}",
+            ["Mail:Mailboxes:0:Name"] = "shop",
+            ["Mail:Mailboxes:0:Host"] = "127.0.0.1",
+            ["Mail:Mailboxes:0:Port"] = $"{port}",
+            ["Mail:Mailboxes:0:Tls"] = "None",
+            ["Mail:Mailboxes:0:FromAddress"] = "shop@shop.test",
+            ["Mail:ReplyTo:Domain"] = "replies.shop.test",
+            ["Mail:ReplyTo:Secret"] = MailSetup.Secret,
+            ["Mail:TrackingBaseUrl"] = "https://shop.test",
+            ["Mail:Listener:Port"] = $"{port}",
             ["Outbox:PollInterval"] = "00:00:00.200",
         }, services =>
         {
@@ -67,8 +72,13 @@ public sealed class AddChannelsTests
     {
         using var host = Build("Data Source=unused.db", new()
         {
-            ["Sms:Provider"] = "Twilio", ["Sms:Twilio:AccountSid"] = "AC1", ["Sms:Twilio:AuthToken"] = "t", ["Sms:Twilio:From"] = "+1555",
-            ["Calls:Provider"] = "Http", ["Calls:Http:Url"] = "https://voice.test/calls", ["Calls:Http:Headers:X-Api-Key"] = "k",
+            ["Sms:Provider"] = "Twilio",
+            ["Sms:Twilio:AccountSid"] = "AC1",
+            ["Sms:Twilio:AuthToken"] = "t",
+            ["Sms:Twilio:From"] = "+1555",
+            ["Calls:Provider"] = "Http",
+            ["Calls:Http:Url"] = "https://voice.test/calls",
+            ["Calls:Http:Headers:X-Api-Key"] = "k",
             ["Mail:Listener:Port"] = "0",
         });
 
@@ -97,7 +107,9 @@ public sealed class AddChannelsTests
     {
         using var host = Build("Data Source=unused.db", new()
         {
-            ["Mail:Mailboxes:0:FromAddress"] = "shop@shop.test", ["Mail:Mailboxes:0:UserName"] = "shop", ["Mail:Mailboxes:0:Password"] = "hunter2-pass",
+            ["Mail:Mailboxes:0:FromAddress"] = "shop@shop.test",
+            ["Mail:Mailboxes:0:UserName"] = "shop",
+            ["Mail:Mailboxes:0:Password"] = "hunter2-pass",
             ["Mail:Listener:Port"] = "0",
         });
 

@@ -29,7 +29,10 @@ public sealed class InboundMailStoreTests
         await using var listener = await ListenerHarness.StartAsync(sink: Store(channels, observer));
         using var message = new MailMessage(new MailAddress("ann@example.com", "Ann Käufer"), new MailAddress(Replies.For(42)))
         {
-            Subject = "Re: Ihre Bestellung №42", Body = "Wann kommt das Paket? ✓", BodyEncoding = Encoding.UTF8, SubjectEncoding = Encoding.UTF8,
+            Subject = "Re: Ihre Bestellung №42",
+            Body = "Wann kommt das Paket? ✓",
+            BodyEncoding = Encoding.UTF8,
+            SubjectEncoding = Encoding.UTF8,
         };
         message.Attachments.Add(new Attachment(new MemoryStream([1, 2, 3]), "foto.jpg", "image/jpeg"));
 

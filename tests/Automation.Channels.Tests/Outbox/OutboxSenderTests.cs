@@ -8,7 +8,10 @@ public sealed class OutboxSenderTests
 {
     private static readonly OutboxOptions Options = new()
     {
-        MaxAttempts = 4, FirstRetryDelay = TimeSpan.FromSeconds(30), MaxRetryDelay = TimeSpan.FromMinutes(10), Lease = TimeSpan.FromMinutes(5),
+        MaxAttempts = 4,
+        FirstRetryDelay = TimeSpan.FromSeconds(30),
+        MaxRetryDelay = TimeSpan.FromMinutes(10),
+        Lease = TimeSpan.FromMinutes(5),
     };
 
     [Theory, MemberData(nameof(TestChannelsDb.Providers), MemberType = typeof(TestChannelsDb))]

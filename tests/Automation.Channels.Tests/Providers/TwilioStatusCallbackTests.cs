@@ -7,7 +7,11 @@ public sealed class TwilioStatusCallbackTests
 {
     private static readonly Dictionary<string, string> DocumentedForm = new()
     {
-        ["CallSid"] = "CA1234567890ABCDE", ["Caller"] = "+14158675309", ["Digits"] = "1234", ["From"] = "+14158675309", ["To"] = "+18005551212",
+        ["CallSid"] = "CA1234567890ABCDE",
+        ["Caller"] = "+14158675309",
+        ["Digits"] = "1234",
+        ["From"] = "+14158675309",
+        ["To"] = "+18005551212",
     };
 
     [Fact]

@@ -12,8 +12,12 @@ public sealed class SmsProviderTests
 {
     private static TwilioOptions Twilio(string baseUrl) => new()
     {
-        BaseUrl = baseUrl, AccountSid = "AC0123456789", AuthToken = "secret-token-xyz", From = "+15550001111",
-        StatusCallbackUrl = "https://shop.test/hooks/twilio/status", Timeout = TimeSpan.FromSeconds(30),
+        BaseUrl = baseUrl,
+        AccountSid = "AC0123456789",
+        AuthToken = "secret-token-xyz",
+        From = "+15550001111",
+        StatusCallbackUrl = "https://shop.test/hooks/twilio/status",
+        Timeout = TimeSpan.FromSeconds(30),
     };
 
     private static OutboxSender Sender(TestChannelsDb channels, ISmsProvider provider, RecordingObserver? observer = null) =>
@@ -112,7 +116,9 @@ public sealed class SmsProviderTests
         using var http = new HttpClient();
         var options = new HttpJsonProviderOptions
         {
-            Url = gateway.BaseUrl + "/v1/sms?channel=shop", From = "Shop", Headers = new Dictionary<string, string> { ["X-Api-Key"] = "k-123" },
+            Url = gateway.BaseUrl + "/v1/sms?channel=shop",
+            From = "Shop",
+            Headers = new Dictionary<string, string> { ["X-Api-Key"] = "k-123" },
         };
         var message = await channels.EnqueueAsync(SmsMessages.Create("order-9-sms", "+4740000001", "Code: 1234"));
 

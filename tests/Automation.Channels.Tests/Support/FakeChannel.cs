@@ -49,7 +49,11 @@ public static class Messages
 {
     public static OutboxMessage Sms(string key, string to = "+4740000001", long? orderId = 7, string? sender = null) => new()
     {
-        Channel = OutboxChannels.Sms, Recipient = to, IdempotencyKey = key, OrderId = orderId, Sender = sender,
+        Channel = OutboxChannels.Sms,
+        Recipient = to,
+        IdempotencyKey = key,
+        OrderId = orderId,
+        Sender = sender,
         Payload = """{"text":"Your order has shipped"}""",
     };
 }

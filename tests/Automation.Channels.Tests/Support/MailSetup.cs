@@ -13,7 +13,12 @@ public static class MailSetup
     {
         Mailboxes = (names.Length == 0 ? ["shop"] : names).Select(n => new MailboxOptions
         {
-            Name = n, Host = "127.0.0.1", Port = port, Tls = MailTls.None, FromAddress = $"{n}@shop.test", FromName = $"{n} team",
+            Name = n,
+            Host = "127.0.0.1",
+            Port = port,
+            Tls = MailTls.None,
+            FromAddress = $"{n}@shop.test",
+            FromName = $"{n} team",
             Timeout = TimeSpan.FromSeconds(30),
         }).ToList(),
         ReplyTo = new ReplyAddressOptions { Domain = "replies.shop.test", Secret = Secret },
@@ -26,7 +31,11 @@ public static class MailSetup
 
     public static OutgoingEmail Email(string key = "order-42-email-a1", long? orderId = 42, string? mailbox = null) => new()
     {
-        IdempotencyKey = key, OrderId = orderId, To = "ann@example.com", ToName = "Ann Buyer", Mailbox = mailbox,
+        IdempotencyKey = key,
+        OrderId = orderId,
+        To = "ann@example.com",
+        ToName = "Ann Buyer",
+        Mailbox = mailbox,
         Subject = "Ihre Bestellung №42 ist unterwegs",
         Html = """<html><body><p>Order <b>42</b> shipped.</p><p><a href="https://carrier.test/track?id=42&amp;lang=de">Track it</a> · <a href="mailto:help@shop.test">help</a></p></body></html>""",
     };

@@ -157,7 +157,8 @@ public sealed partial class ClientChannelsTests
                 "--from", "ann@example.com", "--to", "orders@shop.test", "--header", "Subject: Where is my teapot?",
                 "--body", "It has been a week.",
             },
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
         var transcript = await swaks.StandardOutput.ReadToEndAsync() + await swaks.StandardError.ReadToEndAsync();
         await swaks.WaitForExitAsync();
@@ -202,8 +203,11 @@ public sealed partial class ClientChannelsTests
         };
         await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?>
         {
-            ["Sms:Provider"] = "Http", ["Sms:Http:Url"] = gateway.BaseUrl + "/send", ["Sms:Http:Headers:X-Api-Key"] = "gw-key",
-            ["Sms:Http:From"] = "TeapotShop", ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Sms:Provider"] = "Http",
+            ["Sms:Http:Url"] = gateway.BaseUrl + "/send",
+            ["Sms:Http:Headers:X-Api-Key"] = "gw-key",
+            ["Sms:Http:From"] = "TeapotShop",
+            ["Outbox:PollInterval"] = "00:00:00.200",
         });
         var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
 
@@ -242,8 +246,12 @@ public sealed partial class ClientChannelsTests
         };
         await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?>
         {
-            ["Calls:Provider"] = "Twilio", ["Calls:Twilio:BaseUrl"] = twilio.BaseUrl, ["Calls:Twilio:AccountSid"] = "AC123",
-            ["Calls:Twilio:AuthToken"] = "twilio-token", ["Calls:Twilio:From"] = "+15550199", ["Calls:Twilio:StatusCallbackUrl"] = callback,
+            ["Calls:Provider"] = "Twilio",
+            ["Calls:Twilio:BaseUrl"] = twilio.BaseUrl,
+            ["Calls:Twilio:AccountSid"] = "AC123",
+            ["Calls:Twilio:AuthToken"] = "twilio-token",
+            ["Calls:Twilio:From"] = "+15550199",
+            ["Calls:Twilio:StatusCallbackUrl"] = callback,
             ["Outbox:PollInterval"] = "00:00:00.200",
         });
         var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
@@ -362,10 +370,14 @@ public sealed partial class ClientChannelsTests
 
     private static Dictionary<string, string?> Mailbox(int port) => new()
     {
-        ["Mail:Mailboxes:0:Name"] = "shop", ["Mail:Mailboxes:0:Host"] = "127.0.0.1",
-        ["Mail:Mailboxes:0:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Mail:Mailboxes:0:Tls"] = "None",
-        ["Mail:Mailboxes:0:FromAddress"] = "orders@shop.test", ["Mail:Mailboxes:0:FromName"] = "Teapot Shop",
-        ["Mail:TrackingBaseUrl"] = "http://localhost", ["Outbox:PollInterval"] = "00:00:00.200",
+        ["Mail:Mailboxes:0:Name"] = "shop",
+        ["Mail:Mailboxes:0:Host"] = "127.0.0.1",
+        ["Mail:Mailboxes:0:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mail:Mailboxes:0:Tls"] = "None",
+        ["Mail:Mailboxes:0:FromAddress"] = "orders@shop.test",
+        ["Mail:Mailboxes:0:FromName"] = "Teapot Shop",
+        ["Mail:TrackingBaseUrl"] = "http://localhost",
+        ["Outbox:PollInterval"] = "00:00:00.200",
     };
 
     private static async Task<OutboxMessage?> OutboxOfAsync(ServiceHost host, long orderId)

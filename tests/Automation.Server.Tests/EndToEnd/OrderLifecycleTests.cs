@@ -15,7 +15,8 @@ public sealed class OrderLifecycleTests
         {
             client = new { name = "Ann Buyer", email = "ann@example.com" },
             items = new[] { new { name = "Teapot", quantity = 2, price = 20 } },
-            currency = "EUR", responsibleId = 2,
+            currency = "EUR",
+            responsibleId = 2,
         });
         var id = order["id"]!.GetValue<long>();
         Assert.Equal("new", order["status"]!.GetValue<string>());

@@ -32,7 +32,8 @@ public sealed class RuleSemanticsTests
         var flow = new StatusFlow("new", 100)
             .Add("big", "Automation.WriteToLog", new
             {
-                text = "big order", title = "Only for big orders",
+                text = "big order",
+                title = "Only for big orders",
                 condition = new { items = new[] { new { field = "amount", @operator = ">", value = "100" } } },
             })
             .Add("any", "Automation.WriteToLog", new { text = "any order" })

@@ -55,8 +55,11 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Webhooks:Secret"] = HookSecret,
             ["Pipeline:PumpInterval"] = "00:00:00.200",
             ["Mail:Listener:Port"] = "0",
-            ["Employees:0:Name"] = "Mia Manager", ["Employees:0:Email"] = "mia@shop.test",
-            ["Employees:1:Name"] = "Sam Seller", ["Employees:1:Email"] = "sam@shop.test", ["Employees:1:ManagerEmail"] = "mia@shop.test",
+            ["Employees:0:Name"] = "Mia Manager",
+            ["Employees:0:Email"] = "mia@shop.test",
+            ["Employees:1:Name"] = "Sam Seller",
+            ["Employees:1:Email"] = "sam@shop.test",
+            ["Employees:1:ManagerEmail"] = "mia@shop.test",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         var host = new ServiceHost(folder, new ManualClock(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero)), all);

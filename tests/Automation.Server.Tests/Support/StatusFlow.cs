@@ -38,15 +38,21 @@ public sealed class StatusFlow(string code, int sort, string semantics = "proces
 
     public string Json() => new JsonObject
     {
-        ["id"] = code + "-1", ["definitionId"] = code, ["name"] = code, ["version"] = 1,
+        ["id"] = code + "-1",
+        ["definitionId"] = code,
+        ["name"] = code,
+        ["version"] = 1,
         ["customProperties"] = new JsonObject
         {
             ["orderStatus"] = new JsonObject { ["code"] = code, ["name"] = code, ["sort"] = sort, ["semantics"] = semantics },
         },
         ["root"] = new JsonObject
         {
-            ["id"] = "flow", ["type"] = "Elsa.Flowchart", ["version"] = 1,
-            ["activities"] = _activities.DeepClone(), ["connections"] = _connections.DeepClone(),
+            ["id"] = "flow",
+            ["type"] = "Elsa.Flowchart",
+            ["version"] = 1,
+            ["activities"] = _activities.DeepClone(),
+            ["connections"] = _connections.DeepClone(),
         },
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
@@ -54,6 +60,7 @@ public sealed class StatusFlow(string code, int sort, string semantics = "proces
 
     private static JsonObject Input(string typeName, string expressionType, JsonNode? value) => new()
     {
-        ["typeName"] = typeName, ["expression"] = new JsonObject { ["type"] = expressionType, ["value"] = value },
+        ["typeName"] = typeName,
+        ["expression"] = new JsonObject { ["type"] = expressionType, ["value"] = value },
     };
 }

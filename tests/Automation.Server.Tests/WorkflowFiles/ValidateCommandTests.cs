@@ -47,7 +47,10 @@ public sealed class ValidateCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_folder, "new.json"), new StatusFlow("new", 100).Add("mystery", "Automation.Teleport"));
         var (code, stderr) = await RunServerAsync([], new()
         {
-            ["Urls"] = "http://127.0.0.1:0", ["Workflows__Directory"] = _folder, ["Security__ApiKey"] = "k", ["Webhooks__Secret"] = "s",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Workflows__Directory"] = _folder,
+            ["Security__ApiKey"] = "k",
+            ["Webhooks__Secret"] = "s",
             ["ConnectionStrings__Automation"] = $"Data Source={Path.Combine(_folder, "automation.db")}",
         });
         Assert.Equal(1, code);
