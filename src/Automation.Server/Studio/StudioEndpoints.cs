@@ -22,7 +22,10 @@ public static class StudioEndpoints
             .MapElsaDescriptorsApi();
         var files = app.Services.GetRequiredService<StudioFiles>();
         if (files.IsAvailable)
+        {
+            app.Use(files.ServeCompressedAsync);
             app.UseStaticFiles(files.StaticFiles());
+        }
         else
             app.Logger.LogWarning("Elsa Studio is unavailable: its files are not in {Folder}; the build installs npm package @elsa-workflows/elsa-studio-wasm@{Version} there when npm is present (or set Studio:Files). The API under /elsa/api works.",
                 files.Folder ?? "(no folder recorded by the build)", StudioFiles.PackageVersion);

@@ -59,6 +59,23 @@ public sealed class PublishFromStudioTests
     }
 
     [Fact]
+    public async Task Orders_already_waiting_in_a_status_finish_on_the_version_they_started_with_and_new_orders_run_the_published_one()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var early = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        var draft = await StudioCalls.DefinitionAsync(host, "new");
+        StudioCalls.Activity(draft, "reminder")["text"]!["expression"]!["value"] = "Reminder v2: order {{ Order.Number }} is unpaid.";
+        await Expect.JsonAsync(await StudioCalls.SaveAsync(host, draft, publish: true), 200);
+        var late = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        await host.AdvanceAsync(TimeSpan.FromDays(3.5));
+        Assert.Contains("Order 1001 is still not paid three days after it was placed.", await host.TimelineTextsAsync(early));
+        Assert.DoesNotContain(await host.TimelineTextsAsync(early), t => t.StartsWith("Reminder v2", StringComparison.Ordinal));
+        Assert.Contains("Reminder v2: order 1002 is unpaid.", await host.TimelineTextsAsync(late));
+    }
+
+    [Fact]
     public async Task A_restart_reads_the_written_file_as_the_published_version_without_publishing_it_again()
     {
         await using var host = await ServiceHost.StartAsync();

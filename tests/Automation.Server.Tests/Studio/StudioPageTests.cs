@@ -58,6 +58,16 @@ public sealed partial class StudioPageTests
         var response = await browser.GetAsync($"/studio/_framework/{wasm}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/wasm", response.Content.Headers.ContentType?.MediaType);
+
+        // A browser that accepts Brotli gets the package's precompressed copy, still typed as WebAssembly.
+        using var compressed = new HttpRequestMessage(HttpMethod.Get, $"/studio/_framework/{wasm}");
+        compressed.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+        var brotli = await browser.SendAsync(compressed);
+        Assert.Equal(HttpStatusCode.OK, brotli.StatusCode);
+        Assert.Equal(["br"], brotli.Content.Headers.ContentEncoding);
+        Assert.Equal("application/wasm", brotli.Content.Headers.ContentType?.MediaType);
+        var size = new FileInfo(Path.Combine(folder.Folder!, "_framework", wasm!)).Length;
+        Assert.True((await brotli.Content.ReadAsByteArrayAsync()).Length < size);
     }
 
     [Fact]
