@@ -41,6 +41,7 @@ app.MapTrackingApi();
 app.MapElsaStudio();
 
 var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
+var (urls, mailPort) = (app.Configuration["Urls"] ?? "default", app.Configuration["Mail:Listener:Port"] ?? "default");
 try
 {
     await app.RunAsync();
@@ -52,6 +53,19 @@ catch (InvalidWorkflowsException invalid)
     foreach (var error in invalid.Errors) Console.Error.WriteLine(error);
     return 1;
 }
+catch (Exception busy) when (PortInUse(busy))
+{
+    Console.Error.WriteLine($"Not starting: a port this service listens on is already in use ({busy.Message}). "
+        + $"Stop the other process or choose other ports: Urls (now {urls}) and Mail:Listener:Port (now {mailPort}; 0 turns the mail listener off).");
+    return 1;
+}
+
+static bool PortInUse(Exception? error) => error switch
+{
+    null => false,
+    System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } => true,
+    _ => PortInUse(error.InnerException),
+};
 
 /// The entry point, visible to the end-to-end tests' WebApplicationFactory.
 public partial class Program;

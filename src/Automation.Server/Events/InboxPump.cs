@@ -23,6 +23,10 @@ public sealed class InboxPump(
             {
                 while (await ProcessNextAsync(stoppingToken)) { }
             }
+            catch (ObjectDisposedException)
+            {
+                return; // The host is going away (e.g. a failed start); there is nothing left to pump into.
+            }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 log.LogError(error, "The inbox pump failed; it tries again");

@@ -59,6 +59,24 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("Automation.Teleport", stderr);
     }
 
+    [Fact]
+    public async Task The_server_refuses_to_start_on_a_taken_port_with_one_line_and_no_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var (code, stderr) = await RunServerAsync([], new()
+        {
+            ["Urls"] = "http://127.0.0.1:0", ["Mail__Listener__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Workflows__Directory"] = Path.Combine(ServiceHost.RepositoryRoot(), "workflows"), ["Security__ApiKey"] = "k", ["Webhooks__Secret"] = "s",
+            ["ConnectionStrings__Automation"] = $"Data Source={Path.Combine(_folder, "automation.db")}",
+        });
+        Assert.Equal(1, code);
+        Assert.Contains("already in use", stderr);
+        Assert.Contains("Mail:Listener:Port", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     /// Runs the built server as a user would, with a time limit.
     private static async Task<(int Code, string Stderr)> RunServerAsync(string[] args, Dictionary<string, string> environment)
     {
