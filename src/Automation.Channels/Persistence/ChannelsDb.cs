@@ -27,7 +27,7 @@ public sealed class ChannelsDb(DbContextOptions<ChannelsDb> options) : DbContext
         {
             DatabaseProvider.Sqlite => builder
                 .UseSqlite(connectionString, o => o.MigrationsHistoryTable(MigrationsHistoryTable))
-                .AddInterceptors(SqliteTuning.Instance),
+                .AddInterceptors(SqliteConnectionTuning.Instance),
             DatabaseProvider.PostgreSql => builder.UseNpgsql(connectionString, o => o.MigrationsHistoryTable(MigrationsHistoryTable)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };

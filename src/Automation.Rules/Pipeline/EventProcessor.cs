@@ -28,8 +28,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         ClientTarget? client = null;
         // A plain read: on SQLite a unit of work would queue behind every writer just to look.
         await using (var connection = await engine.Database.OpenConnectionAsync(ct))
-        await using (var peek = StoreDb.Create(connection, null, engine.Database.Provider == Workflows.Persistence.DatabaseProvider.Sqlite
-                         ? Orders.Persistence.DatabaseProvider.Sqlite : Orders.Persistence.DatabaseProvider.PostgreSql))
+        await using (var peek = StoreDb.Create(connection, null, StoreProviders.Of(engine.Database.Provider)))
         {
             pending = await peek.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
             if (pending is { OrderId: null, ClientRef: { } reference, ProcessedAt: null }) client = await ClientTargetAsync(peek, reference, ct);

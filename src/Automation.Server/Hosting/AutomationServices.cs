@@ -82,13 +82,10 @@ public static class AutomationServices
     private static WorkflowDatabase CreateDatabase(StorageSettings storage)
     {
         var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString);
-        database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, ToStore(provider)));
+        database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, StoreProviders.Of(provider)));
         database.AddParticipant<ChannelsDb>(ChannelsDb.Create);
         return database;
     }
-
-    internal static StoreProvider ToStore(WorkflowProvider provider) =>
-        provider == WorkflowProvider.Sqlite ? StoreProvider.Sqlite : StoreProvider.PostgreSql;
 }
 
 /// The home folder (appsettings.json, workflows/, data/).
@@ -100,7 +97,7 @@ public sealed record ServiceHome(string Path)
 /// The database provider and connection string, resolved once: a relative SQLite file lives under the home folder.
 public sealed record StorageSettings(WorkflowProvider WorkflowProvider, string ConnectionString)
 {
-    public StoreProvider StoreProvider => AutomationServices.ToStore(WorkflowProvider);
+    public StoreProvider StoreProvider => StoreProviders.Of(WorkflowProvider);
 
     public static StorageSettings Read(IConfiguration config, string home)
     {

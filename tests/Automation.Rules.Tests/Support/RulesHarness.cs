@@ -30,7 +30,7 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
         _file = file;
         Database = new WorkflowDatabase(WorkflowProvider.Sqlite, file.ConnectionString);
         Database.AddParticipant((connection, provider) =>
-            StoreDb.Create(connection, null, provider == WorkflowProvider.Sqlite ? StoreProvider.Sqlite : StoreProvider.PostgreSql));
+            StoreDb.Create(connection, null, StoreProviders.Of(provider)));
         var registry = ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly);
         Expressions = ExpressionEngine.CreateDefault(clock: Clock);
         Definitions = new WorkflowDefinitions(Database, registry, Expressions, Clock);

@@ -1,15 +1,16 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Automation.Channels.Persistence;
+namespace Automation.Persistence;
 
-/// The per-connection SQLite settings the other modules use too: synchronous=NORMAL (durable under WAL) and a busy
-/// timeout, so the sender and the listener wait for a step's write lock instead of failing.
-internal sealed class SqliteTuning : DbConnectionInterceptor
+/// Per-connection SQLite settings for every module with its own tables (linked into each; see the csproj), applied
+/// whenever EF Core opens a connection. WAL (set once per file at migration) lets readers run beside the one writer;
+/// synchronous=NORMAL is durable under WAL and much faster; busy_timeout makes writers wait for the lock, not fail.
+internal sealed class SqliteConnectionTuning : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
+    public const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
 
-    public static SqliteTuning Instance { get; } = new();
+    public static SqliteConnectionTuning Instance { get; } = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
