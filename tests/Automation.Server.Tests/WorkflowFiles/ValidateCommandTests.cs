@@ -67,8 +67,11 @@ public sealed class ValidateCommandTests : IDisposable
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
         var (code, stderr) = await RunServerAsync([], new()
         {
-            ["Urls"] = "http://127.0.0.1:0", ["Mail__Listener__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Workflows__Directory"] = Path.Combine(ServiceHost.RepositoryRoot(), "workflows"), ["Security__ApiKey"] = "k", ["Webhooks__Secret"] = "s",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Mail__Listener__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Workflows__Directory"] = Path.Combine(ServiceHost.RepositoryRoot(), "workflows"),
+            ["Security__ApiKey"] = "k",
+            ["Webhooks__Secret"] = "s",
             ["ConnectionStrings__Automation"] = $"Data Source={Path.Combine(_folder, "automation.db")}",
         });
         Assert.Equal(1, code);
