@@ -75,8 +75,8 @@ public static class ElsaDescriptorsApi
         new($"Elsa.Workflows.WorkflowInstanceStorageDriver, {ElsaCore}", "Workflow Instance", 0, false),
     ];
 
-    private static async Task<IResult> ActivitiesAsync(ActivityRegistry registry, DropdownOptions options, CancellationToken ct) =>
-        ElsaJson.List(await options.FillAsync(registry.Descriptors, ct));
+    private static async Task<IResult> ActivitiesAsync(ActivityRegistry registry, DropdownOptions options, MissingActivityTypes missing, CancellationToken ct) =>
+        ElsaJson.List([.. await options.FillAsync(registry.Descriptors, ct), .. await missing.DescriptorsAsync(ct)]);
 
     private static async Task<IResult> OptionsAsync(string typeName, string propertyName, ActivityRegistry registry, DropdownOptions options, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ public static class StudioEndpoints
         .AddSingleton<WorkflowFileStore>()
         .AddSingleton<StudioWorkflows>()
         .AddSingleton<DropdownOptions>()
+        .AddSingleton<MissingActivityTypes>()
         .AddSingleton<PipelineOverview>();
 
     public static WebApplication MapElsaStudio(this WebApplication app)

@@ -35,6 +35,10 @@ public sealed class WorkflowFileStore(WorkflowDirectory directory, WorkflowValid
         return WorkflowJson.Parse(WorkflowFileLayout.Write(definition, existing), path);
     }
 
+    /// Activities of <paramref name="definition"/> whose type this server does not have, reported against its file.
+    public IReadOnlyList<ValidationError> UnknownActivityTypes(WorkflowDefinition definition) =>
+        validator.UnknownActivityTypes(definition, System.IO.Path.GetFileName(PathFor(definition)));
+
     public void Write(WorkflowDefinition definition, string path)
     {
         var existing = File.Exists(path) ? TryParse(path)?.Document : null;

@@ -23,6 +23,23 @@ public sealed class WorkflowValidator(ActivityRegistry registry, ExpressionEngin
         return report.Errors;
     }
 
+    /// The activities of a definition whose type (or version of it) this server does not have: what must not be stored
+    /// even as a draft, because nothing here can run or describe it. Empty when every type is known.
+    public IReadOnlyList<ValidationError> UnknownActivityTypes(WorkflowDefinition definition, string file)
+    {
+        var report = new ValidationReport(file);
+        if (definition.Document["root"] is not JsonObject root || root["activities"] is not JsonArray activities) return report.Errors;
+        for (var i = 0; i < activities.Count; i++)
+        {
+            if (activities[i] is not JsonObject activity || JsonPaths.Text(activity["type"]) is not { Length: > 0 } typeName) continue;
+            var version = activity["version"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 1;
+            if (registry.Find(typeName, version) is not null) continue;
+            var (property, message) = FlowchartChecks.UnknownType(registry, typeName, version);
+            report.Add($"$.root.activities[{i}].{property}", message, JsonPaths.Text(activity["id"]));
+        }
+        return report.Errors;
+    }
+
     /// Every problem of a set of workflow files, including those between files: a `definitionId` or an order status
     /// code used twice is reported on each file after the first that uses it.
     public IReadOnlyList<ValidationError> ValidateAll(IEnumerable<(WorkflowDefinition Definition, string File)> definitions)
