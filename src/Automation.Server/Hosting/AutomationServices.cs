@@ -65,6 +65,8 @@ public static class AutomationServices
         services.AddSingleton<OrderPipeline>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ServiceSecrets>();
+        services.AddSingleton<Api.CrmForms>();
+        services.AddSingleton(sp => new WorkflowReferences(sp.GetRequiredService<Api.CrmForms>(), sp.GetRequiredService<StorageSettings>()));
         services.AddSingleton<WorkflowDirectory>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<Api.StoreAccess>();

@@ -19,8 +19,9 @@ public sealed class StartupPreparation(
         await database.MigrateAsync(ct);
         await StoreDatabase.MigrateAsync(storage.ConnectionString, storage.StoreProvider, ct);
         await ChannelsDatabase.MigrateAsync(storage.ConnectionString, storage.WorkflowProvider, ct);
-        await workflows.SyncAsync(ct);
+        // Employees first: the workflows' settings may name them.
         await SeedEmployeesAsync(ct);
+        await workflows.SyncAsync(ct);
         if (secrets.ApiKeyGenerated)
             log.LogWarning("API key (Authorization: ApiKey <key> or X-Api-Key): {ApiKey} (generated, kept in data/secrets.json; set Security:ApiKey to choose one)", secrets.ApiKey);
         if (secrets.WebhookSecretGenerated)

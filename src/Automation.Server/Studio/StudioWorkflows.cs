@@ -177,7 +177,7 @@ public sealed class StudioWorkflows(
         // Stored as its file will read (the file's order of activities and properties), so the published version
         // equals its file and the watcher's sync of the write finds nothing to publish.
         var definition = files.AsFileHolds(edited, path);
-        var errors = files.Validate(definition, path);
+        var errors = await files.ValidateAsync(definition, path, ct);
         if (errors.Count == 0)
         {
             try
