@@ -13,6 +13,7 @@ public static class StudioEndpoints
         .AddSingleton<StudioWorkflows>()
         .AddSingleton<DropdownOptions>()
         .AddSingleton<MissingActivityTypes>()
+        .AddSingleton<JavaScriptDeclarations>()
         .AddSingleton<PipelineOverview>();
 
     public static WebApplication MapElsaStudio(this WebApplication app)

@@ -42,7 +42,7 @@ internal sealed class InputChecks(ExpressionEngine expressions, KnownReferences 
         var constant = expression.Type is ExpressionTypes.Literal or ExpressionTypes.Object or ExpressionTypes.Json
             || expression.Type == ExpressionTypes.Liquid && expression.Text is { } text && !text.Contains("{{", StringComparison.Ordinal) && !text.Contains("{%", StringComparison.Ordinal);
         if (!constant) return;
-        foreach (var value in KnownReferences.Named(expression.Value).Distinct(StringComparer.Ordinal))
+        foreach (var value in Model.SettingValues.Named(expression.Value).Distinct(StringComparer.Ordinal))
             if (!known.Contains(value))
                 report.Add(path, $"input '{input.Name}' names {known.What} '{value}', which does not exist; {known.Listing()}", id);
     }
