@@ -73,6 +73,8 @@ public static class AutomationServices
         // once the scheduler is up.
         services.AddHostedService<StartupPreparation>();
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
+        services.AddSingleton<WaitEnds>();
+        services.AddSingleton<IWaitEndTimers>(sp => sp.GetRequiredService<WaitEnds>());
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
         services.AddClientChannels(config, storage);
