@@ -65,7 +65,9 @@ public static class AutomationServices
         services.AddSingleton<OrderPipeline>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ServiceSecrets>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WorkflowDirectory>();
+        services.AddSingleton<FloodGuard>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<Api.StoreAccess>();
 

@@ -10,10 +10,11 @@ namespace Automation.Server.Hosting;
 public sealed class ServiceSecrets
 {
     private const string FileName = "secrets.json";
+    private readonly string _file;
 
     public ServiceSecrets(IOptions<SecurityOptions> security, IOptions<WebhookOptions> webhooks, ServiceHome home)
     {
-        var file = Path.Combine(home.DataDirectory, FileName);
+        var file = _file = Path.Combine(home.DataDirectory, FileName);
         var stored = File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? new JsonObject() : new JsonObject();
         var changed = false;
         ApiKey = Pick(security.Value.ApiKey, stored, "apiKey", ref changed, out var generatedKey);
@@ -32,6 +33,15 @@ public sealed class ServiceSecrets
     /// True when the value came from data/secrets.json rather than configuration (the start-up log prints it).
     public bool ApiKeyGenerated { get; }
     public bool WebhookSecretGenerated { get; }
+
+    /// Writes a rotated webhook secret into data/secrets.json, where the generated one was kept (the database stays the truth).
+    public void KeepGeneratedWebhookSecret(string secret)
+    {
+        var stored = File.Exists(_file) ? JsonNode.Parse(File.ReadAllText(_file)) as JsonObject ?? new JsonObject() : new JsonObject();
+        stored["webhookSecret"] = secret;
+        Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+        File.WriteAllText(_file, stored.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
 
     public static bool SameSecret(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));

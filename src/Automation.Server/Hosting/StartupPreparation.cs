@@ -42,10 +42,12 @@ public sealed class StartupPreparation(
 
 /// Once the scheduler runs: re-create timers the job store lost and finish instances a crash interrupted mid-step.
 public sealed class StartupRecovery(
-    WorkflowDatabase database, QuartzTimerScheduler timers, WaitEnds waitEnds, WorkflowEngine engine, ILogger<StartupRecovery> log) : IHostedService
+    WorkflowDatabase database, QuartzTimerScheduler timers, WaitEnds waitEnds, WebhookSecrets webhookSecrets, WorkflowEngine engine,
+    ILogger<StartupRecovery> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        await webhookSecrets.ReportAsync(ct);
         var rescheduled = await timers.ReconcileAsync(database, ct) + await waitEnds.ReconcileAsync(ct);
         var recovered = await engine.RecoverAsync(ct);
         if (rescheduled + recovered > 0)
