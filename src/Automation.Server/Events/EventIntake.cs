@@ -23,8 +23,12 @@ public sealed class EventIntake(
         {
             incoming.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
             accepted = await new EventInbox(work.Db<StoreDb>(), clock).AcceptAsync(incoming, ct);
-            if (!accepted.AlreadyReceived && incoming.OrderId is { } orderId && (dropped = flood.Count(orderId)) is not null)
-                await flood.DropAsync(work.Db<StoreDb>(), accepted.Event, dropped, ct);
+            // The flood guard counts new events only: a repeated key is answered as a repeat.
+            if (!accepted.AlreadyReceived && incoming.OrderId is { } orderId)
+            {
+                dropped = flood.Count(orderId);
+                if (dropped is not null) await flood.DropAsync(work.Db<StoreDb>(), accepted.Event, dropped, ct);
+            }
             await work.CommitAsync(ct);
         }
         if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
