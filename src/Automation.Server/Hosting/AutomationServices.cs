@@ -4,6 +4,7 @@ using Automation.Rules.Expressions;
 using Automation.Rules.Pipeline;
 using Automation.Rules.Rules;
 using Automation.Server.Channels;
+using Automation.Server.Documents;
 using Automation.Server.Events;
 using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Builtins;
@@ -75,6 +76,11 @@ public static class AutomationServices
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
+        services.AddOptions<DocumentOptions>().Bind(config.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChromiumPdfPrinter>();
+        services.AddSingleton<PdfPrinting>();
+        services.AddSingleton<Automation.Orders.Documents.IPdfPrinterQueue>(sp => sp.GetRequiredService<PdfPrinting>());
+        services.AddHostedService(sp => sp.GetRequiredService<PdfPrinting>());
         services.AddClientChannels(config, storage);
         return builder;
     }
