@@ -71,8 +71,7 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
     public async Task<(CrmDocument Document, DocumentFile? File)> CreateAsync(NewCrmDocument request, DocumentTextRenderer render,
         CancellationToken cancellationToken)
     {
-        var template = await db.DocumentTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == request.TemplateId, cancellationToken)
-            ?? throw new DomainException("template_not_found", $"Document template {request.TemplateId} does not exist.");
+        var template = await GetTemplateAsync(request.TemplateId, cancellationToken);
         CheckOutput(template, request.Output);
         if (!await db.Orders.AnyAsync(o => o.Id == request.OrderId, cancellationToken)) throw DomainException.OrderNotFound(request.OrderId);
         var next = await counters.NextAsync($"document:{template.Id}", cancellationToken);
