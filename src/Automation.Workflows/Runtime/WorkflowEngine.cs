@@ -35,6 +35,7 @@ public sealed class WorkflowEngine(
     /// Starts an instance inside a caller's unit of work: it runs now and commits with the caller's other changes.
     public async Task<InstanceResult> StartAsync(StepUnitOfWork work, StartWorkflow request, CancellationToken ct = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var workflow = request.VersionId is { } versionId
             ? await definitions.GetVersionAsync(versionId, ct)
             : await definitions.GetPublishedAsync(request.DefinitionId, ct)
@@ -57,6 +58,7 @@ public sealed class WorkflowEngine(
         FlowchartRunner.ScheduleStart(step);
         await FlowchartRunner.RunQueueAsync(step);
         Stage(work, step, record, isNew: true, existing: [], consumed: null);
+        EngineMetrics.RecordStep(started, "start");
         return new InstanceResult(record.Id, Enum.Parse<WorkflowStatus>(record.Status), record.Faults);
     }
 
@@ -154,6 +156,7 @@ public sealed class WorkflowEngine(
         using var held = await _locks.AcquireAsync(instanceId, ct);
         for (var attempt = 1; ; attempt++)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var work = await database.BeginAsync(ct);
             var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
             if (loaded is not { } l || IsDone(l.Record.Status)) return null;
@@ -166,6 +169,7 @@ public sealed class WorkflowEngine(
                 await act(work, step);
                 Stage(work, step, l.Record, isNew: false, l.Bookmarks, consumes);
                 await work.CommitAsync(ct);
+                EngineMetrics.RecordStep(started, consumes is null ? "continue" : "resume");
                 return new InstanceResult(l.Record.Id, Enum.Parse<WorkflowStatus>(l.Record.Status), step.Faults);
             }
             catch (BookmarkGoneException)
