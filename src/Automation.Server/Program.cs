@@ -54,6 +54,11 @@ catch (InvalidWorkflowsException invalid)
     foreach (var error in invalid.Errors) Console.Error.WriteLine(error);
     return 1;
 }
+catch (MissingSettingException missing)
+{
+    Console.Error.WriteLine($"Not starting: {missing.Message}");
+    return 1;
+}
 catch (Exception busy) when (PortInUse(busy))
 {
     Console.Error.WriteLine($"Not starting: a port this service listens on is already in use ({busy.Message}). "

@@ -176,9 +176,9 @@ public sealed class WorkflowEngine(
             {
                 return null;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            catch (Exception conflict) when (attempt < MaxAttempts && IsConflict(conflict))
             {
-                _log.LogDebug("Instance {Instance} changed under step attempt {Attempt}; retrying", instanceId, attempt);
+                _log.LogDebug("Instance {Instance} changed under step attempt {Attempt} ({Conflict}); retrying", instanceId, attempt, conflict.GetType().Name);
             }
         }
     }
@@ -203,6 +203,15 @@ public sealed class WorkflowEngine(
                 if (schedule.Count > 0) await timers.ScheduleAsync(schedule, ct);
             });
     }
+
+    /// Another step or node got there first: the instance's revision moved on, or PostgreSQL chose this transaction as
+    /// a deadlock victim or serialisation failure. Running the step again from a fresh load is safe: nothing committed.
+    private static bool IsConflict(Exception error) => error switch
+    {
+        DbUpdateConcurrencyException => true,
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure } => true,
+        _ => error.InnerException is { } inner && IsConflict(inner),
+    };
 
     private static bool IsDone(string status) =>
         status is nameof(WorkflowStatus.Finished) or nameof(WorkflowStatus.Cancelled) or nameof(WorkflowStatus.Faulted);
