@@ -75,6 +75,7 @@ public static class AutomationServices
         // Start order matters: the database and workflows are ready before the scheduler fires, and recovery runs
         // once the scheduler is up.
         services.AddHostedService<StartupPreparation>();
+        services.AddHostedService<WorkflowFileWatcher>();
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
