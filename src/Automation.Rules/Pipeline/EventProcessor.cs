@@ -53,6 +53,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
 
         await using var work = await engine.Database.BeginAsync(ct);
         var db = work.Db<StoreDb>();
+        await RowLocks.LockInboxEventAsync(db, eventId, ct);
         var inboxEvent = await db.InboxEvents.FirstAsync(e => e.Id == eventId, ct);
         if (inboxEvent.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, inboxEvent.OrderId, "already processed: " + inboxEvent.Outcome);
         var outcome = inboxEvent.OrderId is { } orderId
@@ -97,6 +98,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
 
     private async Task<EventOutcome> MoveByTriggersAsync(Workflows.Persistence.StepUnitOfWork work, StoreDb db, OrderEvent e, CancellationToken ct)
     {
+        await RowLocks.LockOrderAsync(db, e.OrderId, ct);
         var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == e.OrderId, ct);
         if (order is null) return EventOutcome.NotMoved(0, e.OrderId, $"order {e.OrderId} does not exist");
         var pipelineNow = await pipeline.PublishedAsync(ct);

@@ -2,6 +2,7 @@ using Automation.Orders.Events;
 using Automation.Orders.Persistence;
 using Automation.Rules.Pipeline;
 using Automation.Server.Hosting;
+using Automation.Server.Operations;
 using Automation.Workflows.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ public sealed class EventIntake(
             await work.CommitAsync(ct);
         }
         if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
+        ServiceMetrics.Received(accepted.Event.Type);
         if (dropped is not null) return new Intake(accepted.Event, AlreadyReceived: false, Outcome: null) { Dropped = dropped };
         return new Intake(accepted.Event, AlreadyReceived: false, await ProcessAsync(accepted.Event.Id, ct));
     }
@@ -51,23 +53,42 @@ public sealed class EventIntake(
             foreach (var e in raised) e.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
             await work.CommitAsync(ct);
         }
+        foreach (var e in raised) ServiceMetrics.Received(e.Type);
         var outcomes = new List<EventOutcome>();
         foreach (var e in raised.OrderBy(e => e.Id))
             if (await ProcessAsync(e.Id, ct) is { } outcome) outcomes.Add(outcome);
         return (result, outcomes);
     }
 
-    /// Processes one stored event; null when it failed (it stays in the inbox and the pump retries it after the lease).
+    /// Processes one stored event; null when it failed: it stays in the inbox, its lease is let go, and the inbox pump
+    /// of any node retries it on its next pass (a conflict with another node's step is the usual cause).
     private async Task<EventOutcome?> ProcessAsync(long eventId, CancellationToken ct)
     {
+        EventOutcome? outcome = null;
         try
         {
-            return await processor.ProcessAsync(eventId, ct);
+            outcome = await processor.ProcessAsync(eventId, ct);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             log.LogError(error, "Event {EventId} could not be processed now; the inbox pump retries it", eventId);
-            return null;
+            await ReleaseAsync(eventId);
+        }
+        ServiceMetrics.Processed(outcome);
+        return outcome;
+    }
+
+    private async Task ReleaseAsync(long eventId)
+    {
+        try
+        {
+            await using var work = await database.BeginAsync(CancellationToken.None);
+            await new EventInbox(work.Db<StoreDb>(), clock).ReleaseAsync(eventId, CancellationToken.None);
+            await work.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            log.LogWarning(error, "Event {EventId} keeps its lease; the pump retries it when the lease ends", eventId);
         }
     }
 }
