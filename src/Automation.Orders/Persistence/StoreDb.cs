@@ -44,6 +44,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     public DbSet<CrmDocument> CrmDocuments => Set<CrmDocument>();
     public DbSet<EmployeeMessage> EmployeeMessages => Set<EmployeeMessage>();
     public DbSet<OrderTask> Tasks => Set<OrderTask>();
+    public DbSet<TaskAuditor> TaskAuditors => Set<TaskAuditor>();
 
     public DatabaseProvider Provider => Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
 

@@ -11,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Automation.Orders.Persistence;
 
 /// The tables the employee rules need (migration 20261122000000_StoreEmployeeRules): CRM activities, the feed,
-/// round-robin rotations, user lists, documents, the employee message outbox and tasks.
+/// round-robin rotations, user lists, documents, the employee message outbox and tasks (auditors one row each from
+/// migration 20261123000000_StoreTaskAuditors).
 internal static class StoreModelForRules
 {
     public static void Build(ModelBuilder model)
@@ -73,6 +74,14 @@ internal static class StoreModelForRules
             task.HasIndex(t => new { t.ResponsibleId, t.Id }).HasDatabaseName("IX_tasks_ResponsibleId_Id");
             task.HasOne<Order>().WithMany().HasForeignKey(t => t.OrderId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("FK_tasks_orders_OrderId");
+        });
+        model.Entity<TaskAuditor>(auditor =>
+        {
+            auditor.ToTable("task_auditors");
+            auditor.HasKey(a => new { a.TaskId, a.EmployeeId });
+            auditor.HasIndex(a => a.EmployeeId).HasDatabaseName("IX_task_auditors_EmployeeId");
+            auditor.HasOne<OrderTask>().WithMany().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_task_auditors_tasks_TaskId");
         });
     }
 

@@ -24,6 +24,14 @@ public sealed class OrderTask
     public static string WaitKey(long taskId) => $"task:{taskId}";
 }
 
+/// One auditor of a task, one row each so that "tasks this employee audits" is an indexed query. Written with the task
+/// (whose Auditors list is what the task shows); a task's auditors do not change after it is created.
+public sealed class TaskAuditor
+{
+    public long TaskId { get; set; }
+    public long EmployeeId { get; set; }
+}
+
 public sealed record ChecklistItem(string Text, bool Done = false);
 
 [JsonConverter(typeof(JsonStringEnumConverter<TaskPriority>))]

@@ -35,12 +35,11 @@ public sealed class TaskBoard(StoreDb db, TimeProvider clock)
         };
         db.Tasks.Add(task);
         await db.SaveChangesAsync(cancellationToken);
+        db.TaskAuditors.AddRange(task.Auditors.Select(auditor => new TaskAuditor { TaskId = task.Id, EmployeeId = auditor }));
         if (task.OrderId is { } linked)
-        {
             timeline.Add(TimelineKind.Activity, linked, $"Task '{task.Title}' for employee {task.ResponsibleId}", null,
                 new { taskId = task.Id, task.ResponsibleId, task.Deadline, priority = task.Priority.ToString() });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await db.SaveChangesAsync(cancellationToken);
         return task;
     }
 
@@ -67,14 +66,31 @@ public sealed class TaskBoard(StoreDb db, TimeProvider clock)
         return task;
     }
 
-    /// Newest first; an employee's tasks are those they are responsible for or audit.
-    public async Task<Page<OrderTask>> ListAsync(long? orderId, long? employeeId, bool openOnly, PageRequest page, CancellationToken cancellationToken)
+    /// Newest first, filtered in the query: by order, by the employee responsible, by an auditor, by an employee who is
+    /// either (their tasks), and open ones only.
+    public async Task<Page<OrderTask>> ListAsync(TaskFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
         page.Validate();
-        var tasks = db.Tasks.AsNoTracking().Where(t => (orderId == null || t.OrderId == orderId) && (!openOnly || !t.IsCompleted));
-        if (employeeId is { } id) tasks = tasks.Where(t => t.ResponsibleId == id);
+        var tasks = db.Tasks.AsNoTracking();
+        if (filter.OrderId is { } orderId) tasks = tasks.Where(t => t.OrderId == orderId);
+        if (filter.ResponsibleId is { } responsible) tasks = tasks.Where(t => t.ResponsibleId == responsible);
+        if (filter.AuditorId is { } auditor) tasks = tasks.Where(t => db.TaskAuditors.Any(a => a.TaskId == t.Id && a.EmployeeId == auditor));
+        if (filter.EmployeeId is { } employee)
+            tasks = tasks.Where(t => t.ResponsibleId == employee || db.TaskAuditors.Any(a => a.TaskId == t.Id && a.EmployeeId == employee));
+        if (filter.OpenOnly) tasks = tasks.Where(t => !t.IsCompleted);
         var total = await tasks.CountAsync(cancellationToken);
         return new Page<OrderTask>(await tasks.OrderByDescending(t => t.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(cancellationToken),
             page.Offset, page.Limit, total);
     }
+}
+
+/// Which tasks to list; every filter given must match.
+public sealed record TaskFilter
+{
+    public long? OrderId { get; init; }
+    /// Tasks this employee is responsible for or audits.
+    public long? EmployeeId { get; init; }
+    public long? ResponsibleId { get; init; }
+    public long? AuditorId { get; init; }
+    public bool OpenOnly { get; init; }
 }

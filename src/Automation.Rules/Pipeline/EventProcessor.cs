@@ -33,7 +33,9 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
             try
             {
                 await using var work = await pipeline.Engine.Database.BeginAsync(ct);
-                var inboxEvent = await work.Db<StoreDb>().InboxEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct);
+                var db = work.Db<StoreDb>();
+                await RowLocks.LockInboxEventAsync(db, eventId, ct);
+                var inboxEvent = await db.InboxEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct);
                 if (inboxEvent is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
                 if (inboxEvent.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, inboxEvent.OrderId, "already processed: " + inboxEvent.Outcome);
                 var outcome = await ProcessAsync(work, inboxEvent, ct);
@@ -104,6 +106,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
 
     private async Task<EventOutcome> MoveByTriggersAsync(StepUnitOfWork work, StoreDb db, OrderEvent e, CancellationToken ct)
     {
+        await RowLocks.LockOrderAsync(db, e.OrderId, ct);
         var order = await new OrderBook(db, clock).FindAsync(e.OrderId, ct);
         if (order is null) return EventOutcome.NotMoved(0, e.OrderId, $"order {e.OrderId} does not exist");
         var pipelineNow = await pipeline.PublishedAsync(work, ct);

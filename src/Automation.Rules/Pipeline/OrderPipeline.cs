@@ -83,6 +83,7 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
         var target = statuses.FirstOrDefault(s => s.Code == statusCode.Trim())
             ?? throw DomainException.Invalid("status", $"'{statusCode}' is not a published order status (known: {string.Join(", ", statuses.Select(s => s.Code))})");
         var db = work.Db<StoreDb>();
+        await RowLocks.LockOrderAsync(db, orderId, ct);
         var order = await new OrderBook(db, clock).FindAsync(orderId, ct) ?? throw DomainException.OrderNotFound(orderId);
         var from = order.Status;
         if (cause.Kind == StatusCauseKind.Rule && await RuleMovesInWindowAsync(db, orderId, ct) >= _options.MaxRuleMoves)

@@ -81,12 +81,14 @@ public abstract class RuleActivity : Activity
             return;
         }
         var db = context.Work.Db<StoreDb>();
+        RuleMetrics.Runs.Add(1, RuleMetrics.Type(Node.Type));
         try
         {
             await RunAsync(new RuleContext(context, db, order, title));
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
+            RuleMetrics.Failures.Add(1, RuleMetrics.Type(Node.Type));
             // The engine journals the fault; the order's timeline shows it to the store manager too.
             RuleTimeline.Add(db, context.Clock, order.Id, TimelineKind.Error, $"Rule '{title}' failed: {error.Message}", null,
                 new { activityId = Id, type = Node.Type, error = error.Message });

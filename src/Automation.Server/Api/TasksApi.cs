@@ -27,10 +27,20 @@ public static class TasksApi
     /// The completed task and what the "task.completed" event did (a rule waiting for the task resumed).
     public sealed record Completion(OrderTask Task, IReadOnlyList<EventOutcomeView> Events);
 
-    private static async Task<Ok<Page<OrderTask>>> ListAsync(
-        StoreAccess store, TimeProvider clock, long? orderId, long? employeeId, bool? openOnly, int? offset, int? limit, CancellationToken ct) =>
-        TypedResults.Ok(await store.ReadAsync(db => new TaskBoard(db, clock)
-            .ListAsync(orderId, employeeId, openOnly ?? false, new PageRequest(offset ?? 0, limit ?? 50), ct), ct));
+    /// `?orderId=&employeeId=&responsibleId=&auditorId=&openOnly=` (employeeId: responsible or auditor), newest first.
+    private static async Task<Ok<Page<OrderTask>>> ListAsync(StoreAccess store, TimeProvider clock, long? orderId, long? employeeId,
+        long? responsibleId, long? auditorId, bool? openOnly, int? offset, int? limit, CancellationToken ct)
+    {
+        var filter = new TaskFilter
+        {
+            OrderId = orderId,
+            EmployeeId = employeeId,
+            ResponsibleId = responsibleId,
+            AuditorId = auditorId,
+            OpenOnly = openOnly ?? false,
+        };
+        return TypedResults.Ok(await store.ReadAsync(db => new TaskBoard(db, clock).ListAsync(filter, new PageRequest(offset ?? 0, limit ?? 50), ct), ct));
+    }
 
     private static async Task<Created<OrderTask>> CreateAsync(CreateTaskRequest body, StoreAccess store, TimeProvider clock, CancellationToken ct)
     {

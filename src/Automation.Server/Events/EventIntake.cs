@@ -2,6 +2,7 @@ using Automation.Orders.Events;
 using Automation.Orders.Persistence;
 using Automation.Rules.Pipeline;
 using Automation.Server.Hosting;
+using Automation.Server.Operations;
 using Automation.Workflows.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,8 @@ public sealed class EventIntake(
                 var outcomes = new List<EventOutcome>(events.Count);
                 foreach (var e in events) outcomes.Add(await processor.ProcessAsync(work, e, ct));
                 await work.CommitAsync(ct);
+                foreach (var e in events) ServiceMetrics.Received(e.Type);
+                foreach (var outcome in outcomes) ServiceMetrics.Processed(outcome);
                 return (result, outcomes);
             }
             catch (Exception error) when (error is not OperationCanceledException)
@@ -68,6 +71,7 @@ public sealed class EventIntake(
             var (result, events) = await change(work.Db<StoreDb>());
             foreach (var e in events) e.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
             await work.CommitAsync(ct);
+            foreach (var e in events) ServiceMetrics.Received(e.Type);
             (stored, pending) = (result, events.Select(e => e.Id).ToList());
         }
         var later = new List<EventOutcome>();
@@ -76,17 +80,35 @@ public sealed class EventIntake(
         return (stored, later);
     }
 
-    /// Processes one stored event; null when it failed (it stays in the inbox and the pump retries it after the lease).
+    /// Processes one stored event; null when it failed: it stays in the inbox, its lease is let go, and the inbox pump
+    /// of any node retries it on its next pass (a conflict with another node's step is the usual cause).
     private async Task<EventOutcome?> ProcessAsync(long eventId, CancellationToken ct)
     {
+        EventOutcome? outcome = null;
         try
         {
-            return await processor.ProcessAsync(eventId, ct);
+            outcome = await processor.ProcessAsync(eventId, ct);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             log.LogError(error, "Event {EventId} could not be processed now; the inbox pump retries it", eventId);
-            return null;
+            await ReleaseAsync(eventId);
+        }
+        ServiceMetrics.Processed(outcome);
+        return outcome;
+    }
+
+    private async Task ReleaseAsync(long eventId)
+    {
+        try
+        {
+            await using var work = await database.BeginAsync(CancellationToken.None);
+            await new EventInbox(work.Db<StoreDb>(), clock).ReleaseAsync(eventId, CancellationToken.None);
+            await work.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            log.LogWarning(error, "Event {EventId} keeps its lease; the pump retries it when the lease ends", eventId);
         }
     }
 }

@@ -5,6 +5,7 @@ using Automation.Rules.Pipeline;
 using Automation.Rules.Rules;
 using Automation.Server.Channels;
 using Automation.Server.Events;
+using Automation.Server.Operations;
 using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Builtins;
 using Automation.Workflows.Descriptors;
@@ -45,6 +46,8 @@ public static class AutomationServices
         services.AddOptions<WebhookOptions>().Bind(config.GetSection(WebhookOptions.Section));
         services.AddOptions<LimitOptions>().Bind(config.GetSection(LimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PipelineSettings>().Bind(config.GetSection(PipelineSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure(o => o.ShutdownTimeout = config.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
 
         var storage = StorageSettings.Read(config, home);
         services.AddSingleton(storage);
@@ -72,10 +75,14 @@ public static class AutomationServices
         // Start order matters: the database and workflows are ready before the scheduler fires, and recovery runs
         // once the scheduler is up.
         services.AddHostedService<StartupPreparation>();
+        services.AddHostedService<WorkflowFileWatcher>();
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
         services.AddClientChannels(config, storage);
+        services.AddSingleton<MetricsSnapshot>();
+        services.AddHostedService<TelemetryExport>();
+        services.AddHostedService<BacklogSampler>();
         return builder;
     }
 

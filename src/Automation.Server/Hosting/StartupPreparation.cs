@@ -5,22 +5,29 @@ using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
 using Automation.Workflows.Scheduling;
+using Quartz;
 
 namespace Automation.Server.Hosting;
 
 /// Before anything else runs: migrate the database, publish the workflow files (refusing to start on invalid ones),
-/// seed the configured employees, and say where the service keeps its secrets.
+/// seed the configured employees, and say where the service keeps its secrets. Nodes sharing a PostgreSQL database do
+/// this one at a time (an advisory lock), so two nodes starting together neither migrate nor publish twice.
 public sealed class StartupPreparation(
     WorkflowDatabase database, StorageSettings storage, WorkflowDirectory workflows, ServiceSecrets secrets,
-    IConfiguration configuration, ILogger<StartupPreparation> log) : IHostedService
+    ISchedulerFactory schedulers, IConfiguration configuration, ILogger<StartupPreparation> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        await database.MigrateAsync(ct);
-        await StoreDatabase.MigrateAsync(storage.ConnectionString, storage.StoreProvider, ct);
-        await ChannelsDatabase.MigrateAsync(storage.ConnectionString, storage.WorkflowProvider, ct);
-        await workflows.SyncAsync(ct);
-        await SeedEmployeesAsync(ct);
+        await using (await StartupLock.AcquireAsync(database, ct))
+        {
+            await database.MigrateAsync(ct);
+            await StoreDatabase.MigrateAsync(storage.ConnectionString, storage.StoreProvider, ct);
+            await ChannelsDatabase.MigrateAsync(storage.ConnectionString, storage.WorkflowProvider, ct);
+            // Creating the scheduler provisions Quartz's tables; inside the lock, so two nodes do not race on them.
+            await schedulers.GetScheduler(ct);
+            await workflows.SyncAsync(ct);
+            await SeedEmployeesAsync(ct);
+        }
         if (secrets.ApiKeyGenerated)
             log.LogWarning("API key (Authorization: ApiKey <key> or X-Api-Key): {ApiKey} (generated, kept in data/secrets.json; set Security:ApiKey to choose one)", secrets.ApiKey);
         if (secrets.WebhookSecretGenerated)

@@ -35,6 +35,7 @@ public sealed class WorkflowEngine(
     /// Starts an instance inside a caller's unit of work: it runs now and commits with the caller's other changes.
     public async Task<InstanceResult> StartAsync(StepUnitOfWork work, StartWorkflow request, CancellationToken ct = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var workflow = request.VersionId is { } versionId
             ? await definitions.GetVersionAsync(versionId, ct)
             : await definitions.GetPublishedAsync(request.DefinitionId, ct)
@@ -57,6 +58,7 @@ public sealed class WorkflowEngine(
         FlowchartRunner.ScheduleStart(step);
         await FlowchartRunner.RunQueueAsync(step);
         Stage(work, step, record, isNew: true, existing: [], consumed: null);
+        EngineMetrics.RecordStep(started, "start");
         return new InstanceResult(record.Id, Enum.Parse<WorkflowStatus>(record.Status), record.Faults);
     }
 
@@ -202,6 +204,7 @@ public sealed class WorkflowEngine(
         using var held = await _locks.AcquireAsync(instanceId, ct);
         for (var attempt = 1; ; attempt++)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var work = await database.BeginAsync(ct);
             var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
             if (loaded is not { } l || IsDone(l.Record.Status)) return null;
@@ -214,15 +217,16 @@ public sealed class WorkflowEngine(
                 await act(work, step);
                 Stage(work, step, l.Record, isNew: false, l.Bookmarks, consumes);
                 await work.CommitAsync(ct);
+                EngineMetrics.RecordStep(started, consumes is null ? "continue" : "resume");
                 return new InstanceResult(l.Record.Id, Enum.Parse<WorkflowStatus>(l.Record.Status), step.Faults);
             }
             catch (BookmarkGoneException)
             {
                 return null;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            catch (Exception conflict) when (attempt < MaxAttempts && IsConflict(conflict))
             {
-                _log.LogDebug("Instance {Instance} changed under step attempt {Attempt}; retrying", instanceId, attempt);
+                _log.LogDebug("Instance {Instance} changed under step attempt {Attempt} ({Conflict}); retrying", instanceId, attempt, conflict.GetType().Name);
             }
         }
     }
@@ -247,6 +251,15 @@ public sealed class WorkflowEngine(
                 if (schedule.Count > 0) await timers.ScheduleAsync(schedule, ct);
             });
     }
+
+    /// Another step or node got there first: the instance's revision moved on, or PostgreSQL chose this transaction as
+    /// a deadlock victim or serialisation failure. Running the step again from a fresh load is safe: nothing committed.
+    private static bool IsConflict(Exception error) => error switch
+    {
+        DbUpdateConcurrencyException => true,
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure } => true,
+        _ => error.InnerException is { } inner && IsConflict(inner),
+    };
 
     private static bool IsDone(string status) =>
         status is nameof(WorkflowStatus.Finished) or nameof(WorkflowStatus.Cancelled) or nameof(WorkflowStatus.Faulted);

@@ -5,7 +5,11 @@ using Automation.Orders.Persistence;
 using Automation.Orders.Tasks;
 using Automation.Orders.Tests.Fixtures;
 using Automation.Orders.Timeline;
+using Automation.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Automation.Orders.Tests.EmployeeRules;
 
@@ -63,5 +67,54 @@ public sealed class ActivityAndTaskTests
         Assert.Equal((true, clerk.Id), (saved.IsCompleted, saved.ClosedById!.Value));
         Assert.Equal(["box", "label"], saved.Checklist.Select(c => c.Text));
         Assert.Single(await check.InboxEvents.Where(e => e.Type == EventTypes.TaskCompleted).ToListAsync());
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Tasks_are_filtered_in_the_query_by_auditor_responsible_employee_order_and_openness(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using var db = store.Db();
+        var people = new EmployeeDirectory(db);
+        var ann = (await people.CreateAsync(new NewEmployee("Ann", "ann@shop.test"), CancellationToken.None)).Id;
+        var bob = (await people.CreateAsync(new NewEmployee("Bob", "bob@shop.test"), CancellationToken.None)).Id;
+        var cid = (await people.CreateAsync(new NewEmployee("Cid", "cid@shop.test"), CancellationToken.None)).Id;
+        var board = new TaskBoard(db, store.Clock);
+        var pack = await board.CreateAsync(new NewTask("Pack", ann) { OrderId = order.Id, Auditors = [bob, cid] }, CancellationToken.None);
+        var call = await board.CreateAsync(new NewTask("Call", bob) { Auditors = [cid] }, CancellationToken.None);
+        var bill = await board.CreateAsync(new NewTask("Bill", cid) { OrderId = order.Id }, CancellationToken.None);
+        await board.CompleteAsync(pack.Id, ann, CancellationToken.None);
+
+        async Task<long[]> Ids(TaskFilter filter) =>
+            [.. (await new TaskBoard(store.Db(), store.Clock).ListAsync(filter, new PageRequest(), CancellationToken.None)).Items.Select(t => t.Id)];
+
+        Assert.Equal([call.Id, pack.Id], await Ids(new TaskFilter { AuditorId = cid }));
+        Assert.Equal([pack.Id], await Ids(new TaskFilter { AuditorId = bob }));
+        Assert.Empty(await Ids(new TaskFilter { AuditorId = ann }));
+        Assert.Equal([call.Id], await Ids(new TaskFilter { AuditorId = cid, OpenOnly = true }));
+        Assert.Equal([pack.Id], await Ids(new TaskFilter { AuditorId = cid, OrderId = order.Id }));
+        Assert.Equal([call.Id], await Ids(new TaskFilter { ResponsibleId = bob }));
+        Assert.Equal([call.Id, pack.Id], await Ids(new TaskFilter { EmployeeId = bob }));
+        Assert.Equal([bill.Id], await Ids(new TaskFilter { EmployeeId = cid, OrderId = order.Id, OpenOnly = true }));
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Auditors_of_tasks_made_before_the_task_auditors_migration_are_found_by_auditor(DatabaseProvider provider)
+    {
+        using var database = provider == DatabaseProvider.Sqlite ? TestDatabases.NewSqliteFile() : await TestDatabases.PostgresAsync();
+        await using (var old = StoreDb.Create(database.ConnectionString, provider))
+        {
+            await old.GetService<IMigrator>().MigrateAsync("20261122000000_StoreEmployeeRules");
+            old.Tasks.Add(new OrderTask { Title = "Old task", ResponsibleId = 1, Auditors = [2, 3] });
+            await old.SaveChangesAsync();
+        }
+
+        await StoreDatabase.MigrateAsync(database.ConnectionString, provider, CancellationToken.None);
+
+        await using var db = StoreDb.Create(database.ConnectionString, provider);
+        var found = await new TaskBoard(db, TimeProvider.System).ListAsync(new TaskFilter { AuditorId = 3 }, new PageRequest(), CancellationToken.None);
+        Assert.Equal(["Old task"], found.Items.Select(t => t.Title));
+        Assert.Equal([2L, 3L], await db.TaskAuditors.OrderBy(a => a.EmployeeId).Select(a => a.EmployeeId).ToListAsync());
+        SqliteConnection.ClearAllPools();
     }
 }

@@ -90,6 +90,11 @@ public sealed class EmployeeApiTests
         Assert.Equal(("Low", deadline, 1), (task["priority"]!.GetValue<string>(), task["deadline"]!.GetValue<DateTimeOffset>(), task["checklist"]!.AsArray().Count));
         Assert.Equal(taskId, (await host.GetAsync("/api/tasks?employeeId=2&openOnly=true"))["items"]![0]!["id"]!.GetValue<long>());
         Assert.Equal(0, (await host.GetAsync($"/api/tasks?orderId={id}"))["total"]!.GetValue<int>());
+        Assert.Equal(taskId, (await host.GetAsync("/api/tasks?auditorId=1&openOnly=true"))["items"]![0]!["id"]!.GetValue<long>());
+        Assert.Equal(0, (await host.GetAsync("/api/tasks?auditorId=2"))["total"]!.GetValue<int>());
+        Assert.Equal(0, (await host.GetAsync("/api/tasks?responsibleId=1"))["total"]!.GetValue<int>());
+        Assert.Equal(1, (await host.GetAsync("/api/tasks?employeeId=1"))["total"]!.GetValue<int>());
+        await Expect.ProblemAsync(await host.Client.GetAsync("/api/tasks?auditorId=Mia"), 400, "auditorId");
 
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync("/api/tasks", new { responsibleId = 2 }), 400, "'title'");
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync("/api/tasks", new { title = "x" }), 400, "'responsibleId'");

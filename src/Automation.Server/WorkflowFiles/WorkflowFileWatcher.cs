@@ -1,11 +1,11 @@
 using System.Threading.Channels;
-using Automation.Server.WorkflowFiles;
 
-namespace Automation.Server.Studio;
+namespace Automation.Server.WorkflowFiles;
 
 /// Picks up changed workflow files without a restart (a `git pull`, an editor): after a burst of changes settles, the
-/// whole directory is validated and synced as at start. Invalid files are logged and nothing is published.
-public sealed class WorkflowFileWatcher(WorkflowDirectory directory, StudioWorkflows workflows, ILogger<WorkflowFileWatcher> log)
+/// whole directory is validated and synced as at start, one change at a time with Studio's publishes. Invalid files are
+/// logged and nothing is published.
+public sealed class WorkflowFileWatcher(WorkflowDirectory directory, ILogger<WorkflowFileWatcher> log)
     : BackgroundService
 {
     // Long enough for a checkout that rewrites several files to finish before they are read.
@@ -41,7 +41,7 @@ public sealed class WorkflowFileWatcher(WorkflowDirectory directory, StudioWorkf
     {
         try
         {
-            var result = await workflows.ExclusiveAsync(() => directory.SyncAsync(ct), ct);
+            var result = await directory.ExclusiveAsync(() => directory.SyncAsync(ct), ct);
             if (result.Published.Count + result.Retracted.Count > 0)
                 log.LogInformation("Workflow files changed on disk: published {Published}, retracted {Retracted}",
                     string.Join(", ", result.Published), string.Join(", ", result.Retracted));
