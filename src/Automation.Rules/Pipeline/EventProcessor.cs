@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Automation.Orders.Activities;
 using Automation.Orders.Clients;
 using Automation.Orders.Events;
 using Automation.Orders.Orders;
@@ -65,10 +66,16 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
             resumed += (await engine.ResumeAsync(work, new Stimulus(Event.TypeName, Event.Payload(inboxEvent.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count;
         if (inboxEvent.OrderId is { } order && data["waitKey"] is JsonValue key && key.TryGetValue<string>(out var waitKey))
             resumed += (await engine.ResumeAsync(work, RuleWait.Stimulus(waitKey, order), data, ct)).Count;
+        var clientActivity = EventTypes.ClientActivities.Contains(inboxEvent.Type);
+        if (clientActivity)
+            foreach (var waitingOrder in orders)
+                resumed += (await engine.ResumeAsync(work, RuleWait.Stimulus(RuleWait.ClientActivity, waitingOrder),
+                    new JsonObject { ["eventId"] = inboxEvent.Id, ["eventType"] = inboxEvent.Type, ["data"] = data.DeepClone() }, ct)).Count;
 
         var outcome = inboxEvent.OrderId is { } orderId
             ? await MoveByTriggersAsync(work, db, new OrderEvent(inboxEvent.Type, orderId, data), ct)
             : await FanOutAsync(work, db, inboxEvent, client, data, ct);
+        if (clientActivity) await new WaitMarkers(db, clock).CompleteOnClientActivityAsync(orders, inboxEvent.Type, ct);
         outcome = outcome with { EventId = inboxEvent.Id, ResumedWaits = resumed };
         inboxEvent.ProcessedAt = clock.GetUtcNow();
         inboxEvent.LockedUntil = null;

@@ -14,20 +14,36 @@ namespace Automation.Server.Events;
 /// a lease held by this receiver and processed once more; if that fails too, the inbox pump takes the event over when
 /// the lease ends. Nothing a caller was told is stored is ever lost to a failure of its processing.
 public sealed class EventIntake(
-    WorkflowDatabase database, EventProcessor processor, TimeProvider clock, IOptions<PipelineSettings> settings,
+    WorkflowDatabase database, EventProcessor processor, FloodGuard flood, TimeProvider clock, IOptions<PipelineSettings> settings,
     ILogger<EventIntake> log)
 {
     /// Stores an event from outside (once per idempotency key) and processes it. A repeated key returns the first
     /// event and its outcome.
     public async Task<Intake> ReceiveAsync(InboxEvent incoming, CancellationToken ct)
     {
-        var (accepted, outcomes) = await StoreAndProcessAsync(async db =>
+        FloodDrop? dropped = null;
+        var counted = false;
+        var (accepted, outcomes) = await StoreAndProcessAsync<InboxAcceptance>(async db =>
         {
             // A copy per attempt: a rolled-back attempt leaves its generated id and outcome on the entity it stored.
             var accepted = await new EventInbox(db, clock).AcceptAsync(incoming.Copy(), ct);
-            return (accepted, accepted.AlreadyReceived ? [] : new[] { accepted.Event });
+            if (accepted.AlreadyReceived) return (accepted, []);
+            // The flood guard counts new events only (a repeated key is answered as a repeat), each once whatever the attempts.
+            if (!counted && incoming.OrderId is { } orderId) (dropped, counted) = (flood.Count(orderId), true);
+            if (dropped is not null)
+            {
+                await flood.DropAsync(db, accepted.Event, dropped, ct);
+                return (accepted, []);
+            }
+            return (accepted, [accepted.Event]);
         }, ct);
-        return new Intake(accepted.Event, accepted.AlreadyReceived, accepted.AlreadyReceived ? null : outcomes.FirstOrDefault());
+        if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
+        if (dropped is not null)
+        {
+            ServiceMetrics.Received(accepted.Event.Type);
+            return new Intake(accepted.Event, AlreadyReceived: false, Outcome: null) { Dropped = dropped };
+        }
+        return new Intake(accepted.Event, AlreadyReceived: false, outcomes.FirstOrDefault());
     }
 
     /// Runs a change of the store that may raise events (a payment, a shipment update, a cancellation) and processes
@@ -114,4 +130,8 @@ public sealed class EventIntake(
 }
 
 /// The stored event; Outcome is null when it was received before (see the event's own outcome) or processing is pending.
-public sealed record Intake(InboxEvent Event, bool AlreadyReceived, EventOutcome? Outcome);
+public sealed record Intake(InboxEvent Event, bool AlreadyReceived, EventOutcome? Outcome)
+{
+    /// Set when the flood guard stored the event without processing it.
+    public FloodDrop? Dropped { get; init; }
+}
