@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Automation.Server.Api;
 using Automation.Server.Hosting;
+using Automation.Server.Operations;
 using Automation.Server.Studio;
 using Automation.Server.WorkflowFiles;
 
@@ -17,11 +18,12 @@ var app = builder.Build();
 app.UseProblemResponses();
 app.UseMiddleware<BodySizeLimit>();
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Operations");
+app.MapOperationsApi();
 app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
     .MapOrdersApi()
     .MapRunsApi()
     .MapEventsApi()
+    .MapWebhookSecretApi()
     .MapBookmarksApi()
     .MapStatusesApi()
     .MapEmployeesApi()
@@ -51,6 +53,11 @@ catch (InvalidWorkflowsException invalid)
 {
     Console.Error.WriteLine($"Not starting: the workflows in {Path.GetRelativePath(Environment.CurrentDirectory, workflows)} are invalid:");
     foreach (var error in invalid.Errors) Console.Error.WriteLine(error);
+    return 1;
+}
+catch (MissingSettingException missing)
+{
+    Console.Error.WriteLine($"Not starting: {missing.Message}");
     return 1;
 }
 catch (Exception busy) when (PortInUse(busy))

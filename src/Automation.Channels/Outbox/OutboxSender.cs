@@ -52,7 +52,7 @@ public sealed class OutboxSender
         {
             try
             {
-                await DeliverDueAsync(cancellationToken);
+                await DeliverDueAsync(cancellationToken, CancellationToken.None);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -80,14 +80,19 @@ public sealed class OutboxSender
     }
 
     /// One pass: repeats notices still owed, then makes up to a batch of delivery attempts; returns how many it made.
-    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken = default)
+    public Task<int> DeliverDueAsync(CancellationToken cancellationToken = default) => DeliverDueAsync(cancellationToken, cancellationToken);
+
+    /// A pass that claims nothing more once <paramref name="stopTaking"/> is cancelled (the host stopping) but finishes
+    /// and records the attempt under way unless <paramref name="abort"/> is, so that a message already handed to a
+    /// provider is not sent again by another node when its lease runs out.
+    private async Task<int> DeliverDueAsync(CancellationToken stopTaking, CancellationToken abort)
     {
         await using var db = _openDb();
-        await NotifyOwedAsync(db, cancellationToken);
+        await NotifyOwedAsync(db, stopTaking);
         var attempts = 0;
-        while (attempts < _options.BatchSize && await ClaimNextAsync(db, cancellationToken) is { } claim)
+        while (attempts < _options.BatchSize && !stopTaking.IsCancellationRequested && await ClaimNextAsync(db, stopTaking) is { } claim)
         {
-            await AttemptAsync(db, claim.Message, claim.Token, cancellationToken);
+            await AttemptAsync(db, claim.Message, claim.Token, abort);
             attempts++;
         }
         return attempts;

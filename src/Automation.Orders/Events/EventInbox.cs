@@ -57,6 +57,11 @@ public sealed class EventInbox(StoreDb db, TimeProvider clock)
         return null;
     }
 
+    /// Lets go of the lease on an unprocessed event, so that the next pump pass (of any node) takes it.
+    public async Task ReleaseAsync(long eventId, CancellationToken cancellationToken) =>
+        await db.InboxEvents.Where(e => e.Id == eventId && e.ProcessedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+
     /// Records how processing ended; an event already marked processed keeps its first outcome (returns false).
     public async Task<bool> MarkProcessedAsync(long eventId, string outcome, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Automation.Orders.Events;
 using Automation.Orders.Persistence;
 using Automation.Rules.Pipeline;
 using Automation.Server.Hosting;
+using Automation.Server.Operations;
 using Automation.Workflows.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,8 @@ public sealed class InboxPump(
         {
             try
             {
-                while (await ProcessNextAsync(stoppingToken)) { }
+                // Between events the pump stops when asked; an event it has taken is finished first (graceful shutdown).
+                while (!stoppingToken.IsCancellationRequested && await ProcessNextAsync(CancellationToken.None)) { }
             }
             catch (ObjectDisposedException)
             {
@@ -48,10 +50,17 @@ public sealed class InboxPump(
         try
         {
             var outcome = await processor.ProcessAsync(claimed.Id, ct);
+            ServiceMetrics.Processed(outcome);
             log.LogInformation("Inbox event {EventId} ({Type}) processed late: {Outcome}", claimed.Id, claimed.Type, outcome.Describe());
+        }
+        catch (Exception error) when (error is not OperationCanceledException && claimed.Attempts < MaxAttempts)
+        {
+            ServiceMetrics.Processed(null);
+            throw;
         }
         catch (Exception error) when (error is not OperationCanceledException && claimed.Attempts >= MaxAttempts)
         {
+            ServiceMetrics.Processed(null);
             await using var work = await database.BeginAsync(ct);
             await new EventInbox(work.Db<StoreDb>(), clock).MarkProcessedAsync(claimed.Id, $"failed after {claimed.Attempts} attempts: {error.Message}", ct);
             await work.CommitAsync(ct);

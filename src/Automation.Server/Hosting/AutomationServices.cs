@@ -4,7 +4,9 @@ using Automation.Rules.Expressions;
 using Automation.Rules.Pipeline;
 using Automation.Rules.Rules;
 using Automation.Server.Channels;
+using Automation.Server.Documents;
 using Automation.Server.Events;
+using Automation.Server.Operations;
 using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Builtins;
 using Automation.Workflows.Descriptors;
@@ -45,6 +47,8 @@ public static class AutomationServices
         services.AddOptions<WebhookOptions>().Bind(config.GetSection(WebhookOptions.Section));
         services.AddOptions<LimitOptions>().Bind(config.GetSection(LimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PipelineSettings>().Bind(config.GetSection(PipelineSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure(o => o.ShutdownTimeout = config.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
 
         var storage = StorageSettings.Read(config, home);
         services.AddSingleton(storage);
@@ -65,9 +69,11 @@ public static class AutomationServices
         services.AddSingleton<OrderPipeline>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ServiceSecrets>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<Api.CrmForms>();
         services.AddSingleton(sp => new WorkflowReferences(sp.GetRequiredService<Api.CrmForms>(), sp.GetRequiredService<StorageSettings>()));
         services.AddSingleton<WorkflowDirectory>();
+        services.AddSingleton<FloodGuard>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<Api.StoreAccess>();
 
@@ -76,9 +82,19 @@ public static class AutomationServices
         services.AddHostedService<StartupPreparation>();
         services.AddHostedService<WorkflowFileWatcher>();
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
+        services.AddSingleton<WaitEnds>();
+        services.AddSingleton<IWaitEndTimers>(sp => sp.GetRequiredService<WaitEnds>());
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
+        services.AddOptions<DocumentOptions>().Bind(config.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChromiumPdfPrinter>();
+        services.AddSingleton<PdfPrinting>();
+        services.AddSingleton<Automation.Orders.Documents.IPdfPrinterQueue>(sp => sp.GetRequiredService<PdfPrinting>());
+        services.AddHostedService(sp => sp.GetRequiredService<PdfPrinting>());
         services.AddClientChannels(config, storage);
+        services.AddSingleton<MetricsSnapshot>();
+        services.AddHostedService<TelemetryExport>();
+        services.AddHostedService<BacklogSampler>();
         return builder;
     }
 

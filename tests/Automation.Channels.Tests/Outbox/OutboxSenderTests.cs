@@ -241,4 +241,19 @@ public sealed class OutboxSenderTests
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task Two_senders_on_one_PostgreSQL_database_deliver_every_message_once()
+    {
+        await using var channels = await TestChannelsDb.CreateAsync(DatabaseProvider.PostgreSql);
+        for (var i = 0; i < 40; i++) await channels.EnqueueAsync(Messages.Sms($"two-nodes-{i}"));
+        // One provider, reached by two senders with their own connections, as two nodes would reach it.
+        var provider = new FakeChannel("sms", async m => { await Task.Delay(2); return DeliveryResult.Sent($"p-{m.Id}", "queued"); });
+        var nodes = new[] { channels.Sender([provider]), channels.Sender([provider]) };
+
+        while (await Task.WhenAll(nodes.Select(n => Task.Run(() => n.DeliverDueAsync()))) is var passes && passes.Sum() > 0) { }
+
+        Assert.Equal(40, provider.Deliveries.Count);
+        Assert.Equal(40, provider.Deliveries.Select(m => m.IdempotencyKey).Distinct().Count());
+    }
 }

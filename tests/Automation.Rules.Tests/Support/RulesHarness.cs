@@ -20,15 +20,19 @@ using WorkflowProvider = Automation.Workflows.Persistence.DatabaseProvider;
 
 namespace Automation.Rules.Tests.Support;
 
-/// The real engine and store in one SQLite file, with a clock the test moves.
+/// The real engine and store in one SQLite file (or a PostgreSQL database), with a clock the test moves.
 public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
 {
     private readonly TestDatabase _file;
+    private readonly WorkflowProvider _provider;
+    private readonly bool _ownsDatabase;
 
-    private RulesHarness(TestDatabase file, PipelineOptions? options)
+    private RulesHarness(TestDatabase file, PipelineOptions? options, WorkflowProvider provider = WorkflowProvider.Sqlite, bool ownsDatabase = true)
     {
         _file = file;
-        Database = new WorkflowDatabase(WorkflowProvider.Sqlite, file.ConnectionString);
+        _provider = provider;
+        _ownsDatabase = ownsDatabase;
+        Database = new WorkflowDatabase(provider, file.ConnectionString);
         Database.AddParticipant((connection, provider) =>
             StoreDb.Create(connection, null, StoreProviders.Of(provider)));
         var registry = ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly);
@@ -56,9 +60,26 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
         return harness;
     }
 
+    /// The same engine and store on a fresh PostgreSQL database.
+    public static async Task<RulesHarness> StartPostgresAsync(PipelineOptions? options = null)
+    {
+        var harness = new RulesHarness(await TestDatabases.PostgresAsync(), options, WorkflowProvider.PostgreSql);
+        await harness.Database.MigrateAsync();
+        await StoreDatabase.MigrateAsync(harness._file.ConnectionString, StoreProvider.PostgreSql, CancellationToken.None);
+        return harness;
+    }
+
+    /// A second node on the same database: its own connections, engine, pipeline and event processor (as another
+    /// process would have), sharing only the database and the clock. Disposing it leaves the database to this harness.
+    public RulesHarness OtherNode(PipelineOptions? options = null)
+    {
+        var node = new RulesHarness(_file, options, _provider, ownsDatabase: false);
+        return node;
+    }
+
     public object? GetService(Type serviceType) => serviceType == typeof(OrderPipeline) ? Pipeline : null;
 
-    public StoreDb Store() => StoreDb.Create(_file.ConnectionString, StoreProvider.Sqlite);
+    public StoreDb Store() => StoreDb.Create(_file.ConnectionString, StoreProviders.Of(_provider));
 
     /// Publishes one status workflow: Elsa.Start plus the given activities and connections ("a->b"; "start->a").
     public Task PublishStatusAsync(string code, int sort, IEnumerable<(string Id, string Type, object? Inputs)> activities,
@@ -129,9 +150,10 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
 
     public async ValueTask DisposeAsync()
     {
+        await Database.DisposeAsync();
+        if (!_ownsDatabase) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _file.Dispose();
-        await Task.CompletedTask;
     }
 }
 

@@ -1,0 +1,19 @@
+using System.Diagnostics.Metrics;
+
+namespace Automation.Workflows.Runtime;
+
+/// The engine's measurements, as System.Diagnostics.Metrics instruments (the host exports them through OpenTelemetry).
+public static class EngineMetrics
+{
+    public const string MeterName = "Automation.Workflows";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// How long one step took: from loading the instance to its commit (kind: start = run inside the caller's unit of work, resume, continue = cancel or recovery).
+    public static readonly Histogram<double> StepDuration =
+        Meter.CreateHistogram<double>("automation.step.duration", "ms", "Duration of one workflow step, load to commit");
+
+    internal static void RecordStep(long startedTimestamp, string kind) =>
+        StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds,
+            new KeyValuePair<string, object?>("kind", kind));
+}
