@@ -12,15 +12,8 @@ namespace Automation.Server.Studio;
 
 /// Choices of dropdown inputs that come from the database or the configuration (an input's `OptionsProvider`): employees, order
 /// statuses, user lists, document templates, mailboxes and CRM forms (all, or callback forms only; empty = any form). Studio reloads the descriptors after every save, so the lists stay current without Studio's refresh calls.
-public sealed class DropdownOptions(
-    StoreAccess store, OrderPipeline pipeline, TimeProvider clock, ActivityRegistry registry, MailOptions mail, CrmForms forms)
+public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, TimeProvider clock, MailOptions mail, CrmForms forms)
 {
-    // Read from the inputs' attributes: the descriptors name the provider only for plain dropdowns, not check lists.
-    private readonly Dictionary<(string, int, string), string> _providers = registry.Types
-        .SelectMany(t => t.Inputs.Where(i => i.Attribute.OptionsProvider is not null)
-            .Select(i => (Key: (t.TypeName, t.Version, i.Name), Provider: i.Attribute.OptionsProvider!)))
-        .ToDictionary(p => p.Key, p => p.Provider);
-
     private static readonly SelectItem AnyForm = new("any form", "");
 
     /// The items a provider offers now, or null for a provider this server does not know.
@@ -78,8 +71,9 @@ public sealed class DropdownOptions(
         return specifications;
     }
 
-    private string? ProviderOf(ActivityDescriptor descriptor, InputDescriptor input) =>
-        _providers.GetValueOrDefault((descriptor.TypeName, descriptor.Version, input.Name));
+    /// The provider a descriptor names for an input's list (dropdown, check list or radio list), if any.
+    private static string? ProviderOf(ActivityDescriptor descriptor, InputDescriptor input) =>
+        input.UiSpecifications?["providerName"] is JsonValue v && v.TryGetValue<string>(out var provider) ? provider : null;
 }
 
 /// One choice of a dropdown.
