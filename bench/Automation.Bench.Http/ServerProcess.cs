@@ -76,7 +76,7 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 if ((await probe.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet.
             }

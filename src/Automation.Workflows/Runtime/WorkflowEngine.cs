@@ -86,6 +86,54 @@ public sealed class WorkflowEngine(
         return results;
     }
 
+    /// Resumes, inside the caller's unit of work, every bookmark matching a stimulus: the resumed steps commit (or roll
+    /// back) with the caller's other changes. An instance with a step running in this unit is not re-entered.
+    public async Task<IReadOnlyList<InstanceResult>> ResumeAsync(StepUnitOfWork work, Stimulus stimulus, JsonNode? input, CancellationToken ct = default)
+    {
+        var hash = StimulusHash.Compute(stimulus.Name, stimulus.Payload);
+        var matches = await BookmarkRows.MatchingAsync(work, hash, stimulus.CorrelationId, ct);
+        foreach (var staged in work.StagedInstances.Where(i => stimulus.CorrelationId is null || i.CorrelationId == stimulus.CorrelationId).ToList())
+            foreach (var created in work.Staged(staged.Id)!.Created.Where(b => b.Hash == hash))
+                matches.Add((created.Id, staged.Id));
+        var results = new List<InstanceResult>();
+        foreach (var (bookmarkId, instanceId) in matches.Distinct())
+        {
+            if (work.ActiveSteps.ContainsKey(instanceId)) continue;
+            var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
+            if (loaded is not { } l || IsDone(l.Record.Status) || l.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId) is not { } bookmark) continue;
+            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct);
+            var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
+            step.Bookmarks = l.Bookmarks;
+            await FlowchartRunner.ResumeAsync(step, ToBookmark(bookmark), input);
+            Stage(work, step, l.Record, isNew: false, l.Bookmarks, bookmarkId);
+            results.Add(new InstanceResult(l.Record.Id, Enum.Parse<WorkflowStatus>(l.Record.Status), step.Faults));
+        }
+        return results;
+    }
+
+    /// The unfinished instances correlated with an id as this unit of work sees them (stored, or started, resumed or
+    /// finished by a step earlier in the unit), with their definition ids.
+    public async Task<IReadOnlyList<(string InstanceId, string DefinitionId)>> OpenInstancesAsync(StepUnitOfWork work, string correlationId,
+        CancellationToken ct = default)
+    {
+        var open = (await InstanceRows.OpenOfCorrelationAsync(work, correlationId, ct)).ToDictionary(i => i.Id, i => i.DefinitionId, StringComparer.Ordinal);
+        foreach (var staged in work.StagedInstances.Where(i => i.CorrelationId == correlationId))
+        {
+            if (IsDone(staged.Status)) open.Remove(staged.Id);
+            else open[staged.Id] = staged.DefinitionId;
+        }
+        return open.Select(i => (i.Key, i.Value)).ToList();
+    }
+
+    /// The published version of every definition: one light read, for callers that cache what they build from the
+    /// compiled versions (inside a unit of work it reads through the unit's connection).
+    public async Task<IReadOnlyList<(string DefinitionId, string VersionId)>> PublishedVersionsAsync(StepUnitOfWork? work, CancellationToken ct = default)
+    {
+        if (work is not null) return await DefinitionRows.PublishedAsync(work, ct);
+        await using var reads = await database.OpenReadSessionAsync(ct);
+        return await DefinitionRows.PublishedAsync(reads, ct);
+    }
+
     /// Resumes every timer bookmark due at <paramref name="now"/>; what the scheduler's jobs do, and a safety net.
     public async Task<int> ResumeDueTimersAsync(DateTimeOffset now, CancellationToken ct = default)
     {
