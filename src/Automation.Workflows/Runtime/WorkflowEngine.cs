@@ -53,7 +53,9 @@ public sealed class WorkflowEngine(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var state = new InstanceState { Input = request.Input };
+        if (request.TriggerActivityId is { } trigger && !workflow.Activities.Any(a => a.Id == trigger))
+            throw new StartActivityNotFoundException(workflow.Definition.DefinitionId, workflow.Definition.Version, trigger);
+        var state = new InstanceState { Input = request.Input, TriggerActivityId = request.TriggerActivityId };
         var step = await NewStepAsync(workflow, record, state, work, ct);
         FlowchartRunner.ScheduleStart(step);
         await FlowchartRunner.RunQueueAsync(step);
@@ -273,6 +275,10 @@ public sealed record StartWorkflow(string DefinitionId, string? CorrelationId = 
 {
     public string? VersionId { get; init; }
     public string? InstanceId { get; init; }
+
+    /// The trigger that started this run (Elsa's `TriggerActivityId`): the flowchart starts at that activity instead
+    /// of its usual start; the trigger completes at once and its outbound connections are followed.
+    public string? TriggerActivityId { get; init; }
 }
 
 /// A stimulus that resumes bookmarks: the activity type (e.g. `Elsa.Event`) and its match payload.
@@ -291,6 +297,13 @@ public interface ITimerScheduler
 {
     Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct);
     Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct);
+}
+
+/// A run was asked to start at an activity the workflow version does not have.
+public sealed class StartActivityNotFoundException(string definitionId, int version, string activityId)
+    : Exception($"{definitionId} v{version} has no activity '{activityId}' to start from.")
+{
+    public string ActivityId { get; } = activityId;
 }
 
 public sealed class WorkflowNotFoundException(string definitionId)
