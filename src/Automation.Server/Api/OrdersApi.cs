@@ -42,7 +42,8 @@ public static class OrdersApi
 
     public sealed record CommentRequest(string? Text, string? Author = null);
 
-    public sealed record MoveResult(OrderView Order, bool Moved, string? From, string To, string? Reason);
+    /// Order is null when a rule of the new status deleted the order ("Delete CRM record"): the move happened, nothing is left to show.
+    public sealed record MoveResult(OrderView? Order, bool Moved, string? From, string To, string? Reason);
 
     public sealed record PaymentResult(PaymentView Payment, OrderView Order, IReadOnlyList<EventOutcomeView> Events);
 
@@ -84,7 +85,8 @@ public static class OrdersApi
     {
         if (string.IsNullOrWhiteSpace(body.Status)) throw DomainException.Invalid("status", "is required");
         var move = await pipeline.MoveAsync(id, body.Status, StatusCause.Person(body.Actor ?? "api"), ct);
-        return TypedResults.Ok(new MoveResult(await ReadAsync(store, id, ct), move.Moved, move.From, move.To, move.Reason));
+        var exists = await store.ReadAsync(db => db.Orders.AnyAsync(o => o.Id == id, ct), ct);
+        return TypedResults.Ok(new MoveResult(exists ? await ReadAsync(store, id, ct) : null, move.Moved, move.From, move.To, move.Reason));
     }
 
     private static async Task<Created<PaymentResult>> PayAsync(long id, NewPayment body, EventIntake intake, StoreAccess store, TimeProvider clock, CancellationToken ct)
