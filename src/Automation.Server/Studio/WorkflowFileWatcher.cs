@@ -1,11 +1,14 @@
 using System.Threading.Channels;
+using Automation.Server.Hosting;
 using Automation.Server.WorkflowFiles;
+using Automation.Workflows.Persistence;
 
 namespace Automation.Server.Studio;
 
 /// Picks up changed workflow files without a restart (a `git pull`, an editor): after a burst of changes settles, the
 /// whole directory is validated and synced as at start. Invalid files are logged and nothing is published.
-public sealed class WorkflowFileWatcher(WorkflowDirectory directory, StudioWorkflows workflows, ILogger<WorkflowFileWatcher> log)
+public sealed class WorkflowFileWatcher(
+    WorkflowDirectory directory, StudioWorkflows workflows, WorkflowDatabase database, ILogger<WorkflowFileWatcher> log)
     : BackgroundService
 {
     // Long enough for a checkout that rewrites several files to finish before they are read.
@@ -41,7 +44,11 @@ public sealed class WorkflowFileWatcher(WorkflowDirectory directory, StudioWorkf
     {
         try
         {
-            var result = await workflows.ExclusiveAsync(() => directory.SyncAsync(ct), ct);
+            // Every node watches the same files: one at a time publishes, the others find the new version there.
+            var result = await workflows.ExclusiveAsync(async () =>
+            {
+                await using (await PreparationLock.AcquireAsync(database, ct)) return await directory.SyncAsync(ct);
+            }, ct);
             if (result.Published.Count + result.Retracted.Count > 0)
                 log.LogInformation("Workflow files changed on disk: published {Published}, retracted {Retracted}",
                     string.Join(", ", result.Published), string.Join(", ", result.Retracted));
