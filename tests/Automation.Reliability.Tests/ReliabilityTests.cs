@@ -24,7 +24,7 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
 
     private async Task RunAsync(int nodes, bool postgres)
     {
-        var orders = Setting("RELIABILITY_ORDERS", 24);
+        var orders = Setting("RELIABILITY_ORDERS", 16);
         var rate = Setting("RELIABILITY_RATE", 2.0);
         var kills = Setting("RELIABILITY_KILLS", 3);
         var badRate = Setting("RELIABILITY_BAD_RATE", 4.0);
@@ -51,9 +51,10 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         var ledger = await Ledger.ReadAsync(cluster);
 
         var failed = journeys.Select(j => j.Journey.Failure).OfType<string>().ToList();
+        failed.AddRange(journeys.Where(j => j.Journey.Failure is null && j.Journey.Reached != "answered").Select(j => $"journey of {j.Journey.ClientEmail} stopped at '{j.Journey.Reached}'"));
         var summary = $"{nodes} node(s) on {(postgres ? "PostgreSQL" : "SQLite")}, seed {seed}, {(DateTime.UtcNow - started).TotalSeconds:F0} s: " +
             $"journeys {orders} ({journeys.Count(j => j.Journey.Reached == "answered")} completed, {journeys.Sum(j => j.Journey.Retries)} retried calls, " +
-            $"{journeys.Count(j => j.Journey.Reached == "create interrupted")} creations cut by a kill), kills survived {cluster.Kills}, " +
+            $"{journeys.Sum(j => j.Journey.InterruptedCreations)} creations cut by a kill), kills survived {cluster.Kills}, " +
             $"bad inputs {bad.Tried} ({bad.Refused} refused as expected, {bad.Unreachable} met a dead node, {bad.Wrong.Count} wrong); {ledger.Summary}";
         output.WriteLine(summary);
         Console.WriteLine("RELIABILITY " + summary);

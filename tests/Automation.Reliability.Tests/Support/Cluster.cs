@@ -97,6 +97,10 @@ public sealed class Cluster : IAsyncDisposable
         }
     }
 
+    /// The store's tables, read directly (what the checks and an interrupted client's lookup use).
+    public Automation.Orders.Persistence.StoreDb Store() => Automation.Orders.Persistence.StoreDb.Create(Database.ConnectionString,
+        IsPostgres ? Automation.Orders.Persistence.DatabaseProvider.PostgreSql : Automation.Orders.Persistence.DatabaseProvider.Sqlite);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();

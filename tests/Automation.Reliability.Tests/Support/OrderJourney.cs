@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Mail;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Reliability.Tests.Support;
 
@@ -19,6 +20,8 @@ public sealed class OrderJourney(Cluster cluster, int index)
     public string Reached { get; private set; } = "not created";
     public string? Failure { get; private set; }
     public int Retries { get; private set; }
+    /// Creations whose node died with the request in flight (the order then looked up, or created again).
+    public int InterruptedCreations { get; private set; }
 
     public string ClientEmail => $"client{index}@load.test";
 
@@ -51,11 +54,34 @@ public sealed class OrderJourney(Cluster cluster, int index)
         }
     }
 
-    /// Creates the order; false when the node died with the request in flight (the order may or may not exist: the
-    /// checks find it as an order nobody drove further, which must then have done exactly what "new" does).
+    /// Creates the order. When the node died with the request in flight, the shop looks the order up by its client's
+    /// email (as its own records would tell it) and goes on with it, or creates it again if it is not there.
     private async Task<bool> CreateAsync()
     {
-        var node = await LiveNodeAsync();
+        while (true)
+        {
+            try
+            {
+                if (await TryCreateAsync(await LiveNodeAsync())) return true;
+                Retries++;
+                await using var db = cluster.Store();
+                var clients = db.ClientEmails.Where(e => e.Value == ClientEmail).Select(e => e.ClientId);
+                var found = await db.Orders.AsNoTracking().Where(o => clients.Contains(o.ClientId)).Select(o => new { o.Id, o.Number }).FirstOrDefaultAsync();
+                if (found is null) continue;
+                (OrderId, Number) = (found.Id, found.Number);
+                return true;
+            }
+            catch (HttpRequestException refused) when (refused.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                // Nothing was sent (the node is down or not listening yet): safe to send again.
+                Retries++;
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private async Task<bool> TryCreateAsync(NodeProcess node)
+    {
         try
         {
             var response = await node.Client.PostAsJsonAsync("/api/orders", new
@@ -70,9 +96,10 @@ public sealed class OrderJourney(Cluster cluster, int index)
             Number = order["number"]!.ToString();
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException { InnerException: not System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } }
+                                   or TaskCanceledException)
         {
-            Reached = "create interrupted";
+            InterruptedCreations++;
             return false;
         }
     }
