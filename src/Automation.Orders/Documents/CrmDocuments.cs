@@ -9,8 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Orders.Documents;
 
-/// Document templates and the documents made from them for orders: numbered by the template's numerator, stored as
-/// HTML, optionally reachable by a public link. Making one raises "document.created".
+/// Document templates (HTML or Word) and the documents made from them for orders: numbered by the template's numerator,
+/// stored as HTML and, for PDF and DOCX output, with their file; optionally reachable by a public link. Making one raises
+/// "document.created"; a PDF is printed after the step commits (DocumentPdfs) and raises "document.converted".
 public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
 {
     private readonly CodeCounters counters = new(db);
@@ -21,9 +22,30 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(request.Name)) throw DomainException.Invalid("name", "must not be empty");
         if (string.IsNullOrWhiteSpace(request.Body)) throw DomainException.Invalid("body", "must not be empty");
-        var format = string.IsNullOrWhiteSpace(request.NumberFormat) ? "{n}" : request.NumberFormat.Trim();
-        if (!Numerator().IsMatch(format)) throw DomainException.Invalid("numberFormat", $"'{format}' has no {{n}} for the document's number");
+        var format = NumberFormatOf(request.NumberFormat);
         var template = new DocumentTemplate { Name = request.Name.Trim(), Body = request.Body, NumberFormat = format, CreatedAt = clock.GetUtcNow() };
+        db.DocumentTemplates.Add(template);
+        await db.SaveChangesAsync(cancellationToken);
+        return template;
+    }
+
+    /// A Word template: refused (naming the file) unless the bytes are a .docx.
+    public async Task<DocumentTemplate> CreateDocxTemplateAsync(NewDocxTemplate request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name)) throw DomainException.Invalid("name", "must not be empty");
+        if (request.File.Length == 0) throw DomainException.Invalid("file", $"'{request.FileName}' is empty");
+        var format = NumberFormatOf(request.NumberFormat);
+        DocxTemplate.Validate(request.FileName, request.File);
+        var template = new DocumentTemplate
+        {
+            Name = request.Name.Trim(),
+            Kind = DocumentTemplateKind.Docx,
+            Body = "",
+            FileName = Path.GetFileName(request.FileName),
+            File = request.File,
+            NumberFormat = format,
+            CreatedAt = clock.GetUtcNow(),
+        };
         db.DocumentTemplates.Add(template);
         await db.SaveChangesAsync(cancellationToken);
         return template;
@@ -33,35 +55,109 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
         await db.DocumentTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken)
         ?? throw new DomainException("template_not_found", $"Document template {templateId} does not exist.");
 
+    private static string NumberFormatOf(string? requested)
+    {
+        var format = string.IsNullOrWhiteSpace(requested) ? "{n}" : requested.Trim();
+        if (!Numerator().IsMatch(format)) throw DomainException.Invalid("numberFormat", $"'{format}' has no {{n}} for the document's number");
+        return format;
+    }
+
     public async Task<IReadOnlyList<DocumentTemplate>> ListTemplatesAsync(CancellationToken cancellationToken) =>
         await db.DocumentTemplates.AsNoTracking().OrderBy(t => t.Id).ToListAsync(cancellationToken);
 
-    /// Makes the document: the next number of the template, the body rendered by <paramref name="render"/> (body,
-    /// number → HTML; it fills in the order's fields), a public link token when asked for.
-    public async Task<CrmDocument> CreateAsync(long orderId, long templateId, Func<string, string, Task<string>> render, bool publicLink,
+    /// Makes the document: the next number of the template, its text filled by <paramref name="render"/>, its file
+    /// (the filled DOCX, or a PDF to print, Pending), a public link token when asked for. HTML and PDF need an HTML
+    /// template, DOCX a Word template.
+    public async Task<(CrmDocument Document, DocumentFile? File)> CreateAsync(NewCrmDocument request, DocumentTextRenderer render,
         CancellationToken cancellationToken)
     {
-        var template = await GetTemplateAsync(templateId, cancellationToken);
-        if (!await db.Orders.AnyAsync(o => o.Id == orderId, cancellationToken)) throw DomainException.OrderNotFound(orderId);
-        var next = await counters.NextAsync($"document:{templateId}", cancellationToken);
+        var template = await GetTemplateAsync(request.TemplateId, cancellationToken);
+        CheckOutput(template, request.Output);
+        if (!await db.Orders.AnyAsync(o => o.Id == request.OrderId, cancellationToken)) throw DomainException.OrderNotFound(request.OrderId);
+        var next = await counters.NextAsync($"document:{template.Id}", cancellationToken);
         var number = FormatNumber(template.NumberFormat, next, clock.GetUtcNow());
+        var title = $"{template.Name} {number}";
+        var (html, file) = template.Kind == DocumentTemplateKind.Docx
+            ? await FillDocxAsync(template, title, text => render(text, number, false))
+            : (await render(template.Body, number, true), request.Output == DocumentOutput.Pdf ? NewFile(DocumentOutput.Pdf, title, null) : null);
         var document = new CrmDocument
         {
-            OrderId = orderId,
-            TemplateId = templateId,
+            OrderId = request.OrderId,
+            TemplateId = template.Id,
             Number = number,
-            Title = $"{template.Name} {number}",
-            Html = await render(template.Body, number),
-            PublicToken = publicLink ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : null,
+            Title = title,
+            Html = html,
+            Output = request.Output,
+            PublicToken = request.PublicLink ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : null,
             CreatedAt = clock.GetUtcNow(),
         };
         db.CrmDocuments.Add(document);
         await db.SaveChangesAsync(cancellationToken);
-        timeline.Add(TimelineKind.Log, orderId, $"Document '{document.Title}' created", null, new { documentId = document.Id, number, templateId });
-        inbox.Raise(EventTypes.DocumentCreated, orderId, new { documentId = document.Id, number, templateId });
+        if (file is not null)
+        {
+            file.DocumentId = document.Id;
+            db.DocumentFiles.Add(file);
+        }
+        var data = new { documentId = document.Id, number, templateId = template.Id, output = request.Output.ToString() };
+        timeline.Add(TimelineKind.Log, request.OrderId, $"Document '{document.Title}' created", null, data);
+        inbox.Raise(EventTypes.DocumentCreated, request.OrderId, data);
         await db.SaveChangesAsync(cancellationToken);
-        return document;
+        return (document, file);
     }
+
+    private static void CheckOutput(DocumentTemplate template, DocumentOutput output)
+    {
+        if (!Enum.IsDefined(output)) throw DomainException.Invalid("output", "must be Html, Pdf or Docx");
+        if (template.Kind == DocumentTemplateKind.Docx && output != DocumentOutput.Docx)
+            throw DomainException.Invalid("output", $"is {output}, but template '{template.Name}' is a Word template: its documents are DOCX");
+        if (template.Kind == DocumentTemplateKind.Html && output == DocumentOutput.Docx)
+            throw DomainException.Invalid("output", $"is Docx, but template '{template.Name}' is HTML: upload a .docx template for DOCX documents");
+    }
+
+    private async Task<(string Html, DocumentFile File)> FillDocxAsync(DocumentTemplate template, string title, Func<string, Task<string>> render)
+    {
+        var (docx, html) = await DocxTemplate.FillAsync(template.File ?? [], render);
+        return (html, NewFile(DocumentOutput.Docx, title, docx));
+    }
+
+    private DocumentFile NewFile(DocumentOutput format, string title, byte[]? content) => new()
+    {
+        Format = format,
+        FileName = FileNameOf(title) + (format == DocumentOutput.Pdf ? ".pdf" : ".docx"),
+        ContentType = format == DocumentOutput.Pdf ? DocumentFile.PdfContentType : DocxTemplate.ContentType,
+        Content = content,
+        Status = content is null ? DocumentFileStatus.Pending : DocumentFileStatus.Ready,
+        CreatedAt = clock.GetUtcNow(),
+        ReadyAt = content is null ? null : clock.GetUtcNow(),
+    };
+
+    /// A title as a file name: characters no file system accepts become `_`.
+    public static string FileNameOf(string title)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return new string(title.Select(c => invalid.Contains(c) ? '_' : c).ToArray()).Trim();
+    }
+
+    /// The document's PDF or DOCX; refused naming the document when it has no such file.
+    public async Task<DocumentFile> GetFileAsync(long documentId, DocumentOutput format, CancellationToken cancellationToken) =>
+        await db.DocumentFiles.AsNoTracking().FirstOrDefaultAsync(f => f.DocumentId == documentId && f.Format == format, cancellationToken)
+        ?? throw new DomainException("document_file_not_found", $"Document {documentId} has no {format.ToString().ToUpperInvariant()} file.");
+
+    /// The files of the documents, without their content (what lists show).
+    public async Task<ILookup<long, DocumentFile>> FilesOfAsync(IReadOnlyCollection<long> documentIds, CancellationToken cancellationToken) =>
+        (await db.DocumentFiles.AsNoTracking().Where(f => documentIds.Contains(f.DocumentId))
+            .Select(f => new DocumentFile
+            {
+                Id = f.Id,
+                DocumentId = f.DocumentId,
+                Format = f.Format,
+                FileName = f.FileName,
+                ContentType = f.ContentType,
+                Status = f.Status,
+                Error = f.Error,
+                CreatedAt = f.CreatedAt,
+                ReadyAt = f.ReadyAt,
+            }).ToListAsync(cancellationToken)).ToLookup(f => f.DocumentId);
 
     public async Task<CrmDocument> GetAsync(long documentId, CancellationToken cancellationToken) =>
         await db.CrmDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId, cancellationToken)

@@ -21,6 +21,7 @@ public static class EventTypes
     public const string ChatMessage = "chat.message";
     public const string DocumentOpened = "document.opened";
     public const string DocumentCreated = "document.created";
+    public const string DocumentConverted = "document.converted";
     public const string TaskCompleted = "task.completed";
     public const string EmailReceived = "email.received";
     public const string MessageSent = "message.sent";

@@ -42,6 +42,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     public DbSet<UserListItem> UserListItems => Set<UserListItem>();
     public DbSet<DocumentTemplate> DocumentTemplates => Set<DocumentTemplate>();
     public DbSet<CrmDocument> CrmDocuments => Set<CrmDocument>();
+    public DbSet<DocumentFile> DocumentFiles => Set<DocumentFile>();
     public DbSet<EmployeeMessage> EmployeeMessages => Set<EmployeeMessage>();
     public DbSet<OrderTask> Tasks => Set<OrderTask>();
     public DbSet<TaskAuditor> TaskAuditors => Set<TaskAuditor>();

@@ -87,7 +87,11 @@ internal static class StoreModelForRules
 
     private static void BuildDocuments(ModelBuilder model)
     {
-        model.Entity<DocumentTemplate>(template => template.ToTable("document_templates"));
+        model.Entity<DocumentTemplate>(template =>
+        {
+            template.ToTable("document_templates");
+            template.Property(t => t.Kind).HasConversion<string>();
+        });
         model.Entity<CrmDocument>(document =>
         {
             document.ToTable("documents");
@@ -98,6 +102,18 @@ internal static class StoreModelForRules
                 .HasConstraintName("FK_documents_orders_OrderId");
             document.HasOne<DocumentTemplate>().WithMany().HasForeignKey(d => d.TemplateId).OnDelete(DeleteBehavior.Restrict)
                 .HasConstraintName("FK_documents_document_templates_TemplateId");
+            document.Property(d => d.Output).HasConversion<string>();
+        });
+        // Migration 20261123000100_StoreDocumentFiles: template kinds and files, document outputs and their files.
+        model.Entity<DocumentFile>(file =>
+        {
+            file.ToTable("document_files");
+            file.Property(f => f.Format).HasConversion<string>();
+            file.Property(f => f.Status).HasConversion<string>();
+            file.HasIndex(f => new { f.DocumentId, f.Format }).IsUnique().HasDatabaseName("IX_document_files_DocumentId_Format");
+            file.HasIndex(f => new { f.Status, f.Id }).HasDatabaseName("IX_document_files_Status_Id");
+            file.HasOne<CrmDocument>().WithMany().HasForeignKey(f => f.DocumentId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("FK_document_files_documents_DocumentId");
         });
     }
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Automation.Channels;
 using Automation.Channels.Mail;
 using Automation.Orders;
+using Automation.Orders.Documents;
 using Automation.Rules.Rules;
 using Automation.Workflows.Activities;
 using Automation.Workflows.Expressions;
@@ -15,7 +17,7 @@ namespace Automation.Rules.Clients;
 /// Reply-To that brings replies back to the order, and documents created for the order attached.
 [Activity("Automation", "SendEmail", Category = "Clients", DisplayName = "Send email to client",
     Description = "Sends an email to the order's client.")]
-public sealed class SendEmail : RuleActivity
+public sealed partial class SendEmail : RuleActivity
 {
     [Input(Description = "The mailbox it goes out from (Mail:Mailboxes), or auto: the one used last.", OptionsProvider = "Mailboxes")]
     public Input<string> Mailbox { get; init; } = new(Channels.Outbox.MessageOutbox.AutoSender);
@@ -33,7 +35,7 @@ public sealed class SendEmail : RuleActivity
         Options = ["auto", "work", "home", "mailing", "other"])]
     public Input<string> EmailType { get; init; } = new("auto");
 
-    [Input(Description = "Documents created for this order to attach, by id, separated by commas (e.g. {{ Activities.invoice.DocumentId }}).")]
+    [Input(Description = "Documents created for this order to attach, separated by commas: ids (e.g. {{ Activities.invoice.DocumentId }}) or files ({{ Activities.invoice.DocumentPdf }}).")]
     public Input<string> Documents { get; init; } = new("");
 
     [Input(Description = "Rewrite links so that a click fires \"Email link clicked\".")]
@@ -86,24 +88,41 @@ public sealed class SendEmail : RuleActivity
         return html;
     }
 
+    /// Each part is a document id (its output: the HTML, PDF or DOCX) or a file the Create CRM document rule gave out
+    /// (`/api/documents/{id}/pdf`, `/api/documents/{id}/docx`).
     private async Task<IReadOnlyList<EmailAttachment>> AttachmentsAsync(RuleContext rule)
     {
         var attachments = new List<EmailAttachment>();
         foreach (var part in rule.Get(Documents).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var documentId))
-                throw DomainException.Invalid("documents", $"'{part}' is not a document id");
+            var (documentId, format) = Reference(part);
             var document = await rule.Documents.GetAsync(documentId, rule.CancellationToken);
             if (document.OrderId != rule.Order.Id)
                 throw DomainException.Invalid("documents", $"document {documentId} belongs to another order");
-            attachments.Add(new EmailAttachment(FileName(document.Title) + ".html", "text/html", Encoding.UTF8.GetBytes(document.Html)));
+            format ??= document.Output;
+            if (format == DocumentOutput.Html)
+            {
+                attachments.Add(new EmailAttachment(CrmDocuments.FileNameOf(document.Title) + ".html", "text/html", Encoding.UTF8.GetBytes(document.Html)));
+                continue;
+            }
+            var file = await rule.Documents.GetFileAsync(documentId, format.Value, rule.CancellationToken);
+            if (file is not { Status: DocumentFileStatus.Ready, Content: { } content })
+                throw DomainException.Invalid("documents", file.Status == DocumentFileStatus.Failed
+                    ? $"the {format.Value.ToString().ToUpperInvariant()} of document {documentId} could not be made: {file.Error}"
+                    : $"the {format.Value.ToString().ToUpperInvariant()} of document {documentId} is not printed yet (turn on the document rule's 'Wait for PDF conversion')");
+            attachments.Add(new EmailAttachment(file.FileName, file.ContentType, content));
         }
         return attachments;
     }
 
-    private static string FileName(string title)
+    private static (long DocumentId, DocumentOutput? Format) Reference(string part)
     {
-        var invalid = Path.GetInvalidFileNameChars();
-        return new string(title.Select(c => invalid.Contains(c) ? '_' : c).ToArray()).Trim();
+        if (long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return (id, null);
+        if (FileReference().Match(part) is { Success: true } file)
+            return (long.Parse(file.Groups["id"].Value, CultureInfo.InvariantCulture), Enum.Parse<DocumentOutput>(file.Groups["format"].Value, ignoreCase: true));
+        throw DomainException.Invalid("documents", $"'{part}' is neither a document id nor a document file (/api/documents/{{id}}/pdf or /docx)");
     }
+
+    [GeneratedRegex(@"^/api/documents/(?<id>[0-9]+)/(?<format>pdf|docx)$", RegexOptions.IgnoreCase)]
+    private static partial Regex FileReference();
 }

@@ -4,6 +4,7 @@ using Automation.Rules.Expressions;
 using Automation.Rules.Pipeline;
 using Automation.Rules.Rules;
 using Automation.Server.Channels;
+using Automation.Server.Documents;
 using Automation.Server.Events;
 using Automation.Server.Operations;
 using Automation.Server.WorkflowFiles;
@@ -75,9 +76,15 @@ public static class AutomationServices
         // Start order matters: the database and workflows are ready before the scheduler fires, and recovery runs
         // once the scheduler is up.
         services.AddHostedService<StartupPreparation>();
+        services.AddHostedService<WorkflowFileWatcher>();
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
+        services.AddOptions<DocumentOptions>().Bind(config.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChromiumPdfPrinter>();
+        services.AddSingleton<PdfPrinting>();
+        services.AddSingleton<Automation.Orders.Documents.IPdfPrinterQueue>(sp => sp.GetRequiredService<PdfPrinting>());
+        services.AddHostedService(sp => sp.GetRequiredService<PdfPrinting>());
         services.AddClientChannels(config, storage);
         services.AddSingleton<MetricsSnapshot>();
         services.AddHostedService<TelemetryExport>();

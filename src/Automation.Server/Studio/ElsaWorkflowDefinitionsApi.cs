@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Workflows.Persistence;
+using Automation.Workflows.Runtime;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Automation.Server.Studio;
@@ -23,15 +24,27 @@ public static class ElsaWorkflowDefinitionsApi
         definitions.MapPost("/import", ImportAsync);
         definitions.MapGet("/validation/is-name-unique", IsNameUniqueAsync);
         definitions.MapPost("/{definitionId}/execute", TestRuns.ExecuteAsync);
+        definitions.MapDelete("/{definitionId}", DeleteAsync);
+        definitions.MapDelete("/{definitionId}/version/{version:int}", DeleteVersionNumberAsync);
+        elsa.MapDelete("/workflow-definition-versions/{id}", DeleteVersionAsync).WithTags("Elsa Studio");
+
+        var bulk = elsa.MapGroup("/bulk-actions").WithTags("Elsa Studio");
+        bulk.MapPost("/delete/workflow-definitions/by-definition-id", BulkDeleteAsync);
+        bulk.MapPost("/delete/workflow-definitions/by-id", BulkDeleteVersionsAsync);
+        bulk.MapPost("/publish/workflow-definitions/by-definition-ids", BulkPublishAsync);
+        bulk.MapPost("/retract/workflow-definitions/by-definition-ids", BulkRetractAsync);
         return elsa;
     }
 
     /// The body of `POST /workflow-definitions`: Studio's model and whether to publish it.
     public sealed record SaveRequest(JsonObject? Model, bool? Publish);
 
+    /// The bodies of the bulk actions: `{definitionIds: [...]}` or, for versions, `{ids: [...]}`.
+    public sealed record BulkRequest(IReadOnlyList<string>? DefinitionIds, IReadOnlyList<string>? Ids);
+
     private static async Task<IResult> GetAsync(string definitionId, string? versionOptions, StudioWorkflows workflows, CancellationToken ct)
     {
-        if (ElsaVersionOptions.Parse(versionOptions, ElsaVersionOptions.Latest) is not { } options) return BadVersionOptions(versionOptions);
+        if (VersionOptions.Parse(versionOptions, VersionOptions.Latest) is not { } options) return BadVersionOptions(versionOptions);
         return await workflows.FindAsync(definitionId, options, ct) is { } record
             ? ElsaJson.Ok(DefinitionViews.Definition(record))
             : ElsaJson.NotFound($"Workflow definition '{definitionId}' has no version matching '{options}'.");
@@ -40,12 +53,14 @@ public static class ElsaWorkflowDefinitionsApi
     private static async Task<IResult> ListAsync(HttpRequest request, StudioWorkflows workflows, CancellationToken ct)
     {
         var query = request.Query;
-        if (ElsaVersionOptions.Parse(query["versionOptions"], ElsaVersionOptions.Latest) is not { } options)
+        if (VersionOptions.Parse(query["versionOptions"], VersionOptions.Latest) is not { } options)
             return BadVersionOptions(query["versionOptions"]);
         var definitionIds = query["definitionIds"].Concat(query["definitionId"]).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var ids = query["ids"].OfType<string>().ToHashSet(StringComparer.Ordinal);
         var search = query["searchTerm"].ToString();
-        IEnumerable<DefinitionRecord> versions = (await workflows.AllVersionsAsync(ct)).Where(options.Matches);
+        IEnumerable<DefinitionRecord> versions = definitionIds.Count == 1
+            ? await workflows.VersionsAsync(definitionIds.First(), options, ct)
+            : await workflows.ListAsync(options, ct);
         if (definitionIds.Count > 0) versions = versions.Where(v => definitionIds.Contains(v.DefinitionId));
         if (ids.Count > 0) versions = versions.Where(v => ids.Contains(v.Id));
         if (search.Length > 0)
@@ -67,7 +82,7 @@ public static class ElsaWorkflowDefinitionsApi
 
     private static async Task<IResult> VersionsAsync(string definitionId, StudioWorkflows workflows, CancellationToken ct)
     {
-        var versions = await workflows.VersionsAsync(definitionId, ct);
+        var versions = await workflows.VersionsAsync(definitionId, VersionOptions.AllVersions, ct);
         if (versions.Count == 0) return ElsaJson.NotFound($"Workflow definition '{definitionId}' does not exist.");
         return ElsaJson.Ok(new PagedListResponse<DefinitionSummary>(versions.Select(DefinitionViews.Summary).ToList(), versions.Count, []));
     }
@@ -96,7 +111,7 @@ public static class ElsaWorkflowDefinitionsApi
 
     private static async Task<IResult> ExportAsync(string definitionId, string? versionOptions, StudioWorkflows workflows, CancellationToken ct)
     {
-        if (ElsaVersionOptions.Parse(versionOptions, ElsaVersionOptions.Latest) is not { } options) return BadVersionOptions(versionOptions);
+        if (VersionOptions.Parse(versionOptions, VersionOptions.Latest) is not { } options) return BadVersionOptions(versionOptions);
         if (await workflows.FindAsync(definitionId, options, ct) is not { } record)
             return ElsaJson.NotFound($"Workflow definition '{definitionId}' has no version matching '{options}'.");
         return TypedResults.File(Encoding.UTF8.GetBytes(DefinitionViews.Export(record)), "application/json", $"{definitionId}.json");
@@ -111,10 +126,62 @@ public static class ElsaWorkflowDefinitionsApi
 
     private static async Task<IResult> IsNameUniqueAsync(string? name, string? definitionId, StudioWorkflows workflows, CancellationToken ct)
     {
-        var taken = (await workflows.AllVersionsAsync(ct)).Any(v => v.IsLatest && v.DefinitionId != definitionId
+        var taken = (await workflows.ListAsync(VersionOptions.Latest, ct)).Any(v => v.DefinitionId != definitionId
             && string.Equals(v.Name?.Trim(), name?.Trim(), StringComparison.OrdinalIgnoreCase));
         return ElsaJson.Ok(new { isUnique = !taken });
     }
+
+    /// Deletes every version of a definition (Elsa: 204, or 404 when there is none).
+    private static async Task<IResult> DeleteAsync(string definitionId, StudioWorkflows workflows, CancellationToken ct)
+    {
+        var outcome = await workflows.DeleteDefinitionsAsync([definitionId], ct);
+        if (outcome.Refusals.Count > 0) return Refused(outcome);
+        return outcome.Deleted.Count == 0 ? ElsaJson.NotFound($"Workflow definition '{definitionId}' does not exist.") : TypedResults.NoContent();
+    }
+
+    /// Deletes one version by its id (Studio's version history: 204, or 404).
+    private static async Task<IResult> DeleteVersionAsync(string id, StudioWorkflows workflows, CancellationToken ct)
+    {
+        var outcome = await workflows.DeleteVersionsAsync([id], ct);
+        if (outcome.Refusals.Count > 0) return Refused(outcome);
+        return outcome.Deleted.Count == 0 ? ElsaJson.NotFound($"Workflow definition version '{id}' does not exist.") : TypedResults.NoContent();
+    }
+
+    /// Deletes one version by its number (Elsa: 200, or 404).
+    private static async Task<IResult> DeleteVersionNumberAsync(string definitionId, int version, StudioWorkflows workflows, CancellationToken ct)
+    {
+        if (await workflows.FindAsync(definitionId, VersionOptions.SpecificVersion(version), ct) is not { } found)
+            return ElsaJson.NotFound($"Workflow definition '{definitionId}' has no version {version}.");
+        var outcome = await workflows.DeleteVersionsAsync([found.Id], ct);
+        return outcome.Refusals.Count > 0 ? Refused(outcome) : TypedResults.Ok();
+    }
+
+    private static async Task<IResult> BulkDeleteAsync(BulkRequest body, StudioWorkflows workflows, CancellationToken ct)
+    {
+        if (body.DefinitionIds is not { } ids) return MissingList("definitionIds");
+        var outcome = await workflows.DeleteDefinitionsAsync(ids, ct);
+        return outcome.Refusals.Count > 0 ? Refused(outcome) : ElsaJson.Ok(new { deleted = outcome.Deleted.Count });
+    }
+
+    private static async Task<IResult> BulkDeleteVersionsAsync(BulkRequest body, StudioWorkflows workflows, CancellationToken ct)
+    {
+        if (body.Ids is not { } ids) return MissingList("ids");
+        var outcome = await workflows.DeleteVersionsAsync(ids, ct);
+        return outcome.Refusals.Count > 0 ? Refused(outcome) : ElsaJson.Ok(new { deleted = outcome.Deleted.Count });
+    }
+
+    private static async Task<IResult> BulkPublishAsync(BulkRequest body, StudioWorkflows workflows, CancellationToken ct) =>
+        body.DefinitionIds is { } ids ? ElsaJson.Ok(await workflows.BulkPublishAsync(ids, ct)) : MissingList("definitionIds");
+
+    private static async Task<IResult> BulkRetractAsync(BulkRequest body, StudioWorkflows workflows, CancellationToken ct) =>
+        body.DefinitionIds is { } ids ? ElsaJson.Ok(await workflows.BulkRetractAsync(ids, ct)) : MissingList("definitionIds");
+
+    private static IResult MissingList(string name) =>
+        Api.Problems.Result(400, "Invalid request", $"The body must be {{ \"{name}\": [ ... ] }}.", $"{name}_missing");
+
+    /// 409: nothing was deleted, and why (orders still in the status, instances still running on a version).
+    private static IResult Refused(DeleteOutcome outcome) =>
+        Api.Problems.Result(409, "Not deleted", string.Join("; ", outcome.Refusals) + ". Nothing was deleted.", "workflow_in_use");
 
     private static IResult SaveResult(SaveOutcome outcome)
     {

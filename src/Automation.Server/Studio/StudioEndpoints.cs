@@ -12,8 +12,7 @@ public static class StudioEndpoints
         .AddSingleton<WorkflowFileStore>()
         .AddSingleton<StudioWorkflows>()
         .AddSingleton<DropdownOptions>()
-        .AddSingleton<PipelineOverview>()
-        .AddHostedService<WorkflowFileWatcher>();
+        .AddSingleton<PipelineOverview>();
 
     public static WebApplication MapElsaStudio(this WebApplication app)
     {

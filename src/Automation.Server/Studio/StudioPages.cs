@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Automation.Rules.Pipeline;
+using Automation.Workflows.Runtime;
 
 namespace Automation.Server.Studio;
 
@@ -28,7 +29,7 @@ public static partial class StudioPages
     {
         if (Guard(http, access) is { } denied) return denied;
         if (!files.IsAvailable) return TypedResults.Redirect($"{StudioFiles.BasePath}/");
-        if (await workflows.FindAsync(definitionId, ElsaVersionOptions.Latest, ct) is not { } latest)
+        if (await workflows.FindAsync(definitionId, VersionOptions.Latest, ct) is not { } latest)
             return TypedResults.Redirect($"{StudioFiles.BasePath}/?message={Uri.EscapeDataString($"There is no workflow '{definitionId}'.")}");
         var request = http.Request;
         var endpoint = $"{request.Scheme}://{request.Host}{request.PathBase}/elsa/api";
@@ -46,7 +47,7 @@ public static partial class StudioPages
         if (!StatusCode().IsMatch(code)) problem = "The status code must be lower-case letters, digits, '-' or '_'.";
         else if (name.Length == 0) problem = "The status needs a name.";
         else if (!int.TryParse(form["sort"], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) problem = "Sort must be a whole number.";
-        else if ((await pipeline.ListStatusesAsync(ct)).Any(s => s.Code == code) || (await workflows.VersionsAsync(code, ct)).Count > 0)
+        else if ((await pipeline.ListStatusesAsync(ct)).Any(s => s.Code == code) || await workflows.FindAsync(code, VersionOptions.AllVersions, ct) is not null)
             problem = $"A status or workflow '{code}' exists already.";
         if (problem is not null) return TypedResults.Redirect($"{StudioFiles.BasePath}/?message={Uri.EscapeDataString(problem)}");
 

@@ -21,7 +21,7 @@ public static class TestRuns
     public static async Task<IResult> ExecuteAsync(
         string definitionId, ExecuteRequest? body, HttpResponse response, StudioWorkflows workflows, OrderPipeline pipeline, CancellationToken ct)
     {
-        if (ElsaVersionOptions.Parse(body?.VersionOptions, ElsaVersionOptions.Latest) is not { } options)
+        if (VersionOptions.Parse(body?.VersionOptions, VersionOptions.Latest) is not { } options)
             return Api.Problems.Result(400, "Invalid request", $"versionOptions '{body?.VersionOptions}' is not valid.", "invalid_version_options");
         if (await workflows.FindAsync(definitionId, options, ct) is not { } version)
             return ElsaJson.NotFound($"Workflow definition '{definitionId}' has no version matching '{options}'.");

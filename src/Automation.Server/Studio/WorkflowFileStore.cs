@@ -28,6 +28,13 @@ public sealed class WorkflowFileStore(WorkflowDirectory directory, WorkflowValid
         return validator.ValidateAll(others.Append((definition, name))).Where(e => e.File == name).ToList();
     }
 
+    /// <paramref name="definition"/> as the file at <paramref name="path"/> would hold it once written.
+    public WorkflowDefinition AsFileHolds(WorkflowDefinition definition, string path)
+    {
+        var existing = File.Exists(path) ? TryParse(path)?.Document : null;
+        return WorkflowJson.Parse(WorkflowFileLayout.Write(definition, existing), path);
+    }
+
     public void Write(WorkflowDefinition definition, string path)
     {
         var existing = File.Exists(path) ? TryParse(path)?.Document : null;

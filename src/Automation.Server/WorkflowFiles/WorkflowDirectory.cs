@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Automation.Server.Hosting;
 using Automation.Workflows.Model;
 using Automation.Workflows.Runtime;
@@ -13,10 +12,24 @@ public sealed class WorkflowDirectory(
     WorkflowValidator validator, WorkflowDefinitions definitions, IOptions<WorkflowsOptions> options, ServiceHome home,
     ILogger<WorkflowDirectory> log)
 {
-    // Properties the store assigns per version; they are not part of what a file says.
-    private static readonly string[] VersionProperties = ["id", "version", "isLatest", "isPublished", "createdAt", "links"];
+    // One change to the files and the published set at a time: Studio's publishes and the watcher's syncs.
+    private readonly SemaphoreSlim _changing = new(1, 1);
 
     public string Path => AutomationHome.Resolve(home.Path, options.Value.Directory);
+
+    /// Runs <paramref name="work"/> while no other change to the workflow files or the published set runs.
+    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        await _changing.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
 
     /// Validates and publishes the directory; throws InvalidWorkflowsException listing every error, publishing nothing.
     public async Task<SyncResult> SyncAsync(CancellationToken ct)
@@ -29,13 +42,13 @@ public sealed class WorkflowDirectory(
         foreach (var file in files)
         {
             var current = await definitions.GetAsync(file.DefinitionId, VersionOptions.Published, ct);
-            if (current is not null && SameContent(current, file)) continue;
+            if (current is not null && WorkflowDefinitions.SameContent(current, file)) continue;
             var saved = await definitions.SaveAsync(file, publish: true, ct);
             published.Add($"{saved.DefinitionId} v{saved.Version}");
         }
         var inFiles = files.Select(f => f.DefinitionId).ToHashSet(StringComparer.Ordinal);
         var retracted = new List<string>();
-        foreach (var gone in (await definitions.ListAsync(ct)).Where(d => d.IsPublished && !inFiles.Contains(d.DefinitionId)))
+        foreach (var gone in (await definitions.ListAsync(VersionOptions.Published, ct)).Where(d => !inFiles.Contains(d.DefinitionId)))
         {
             await definitions.RetractAsync(gone.DefinitionId, ct);
             retracted.Add(gone.DefinitionId);
@@ -43,16 +56,6 @@ public sealed class WorkflowDirectory(
         log.LogInformation("Workflows in {Directory}: {Count} files, published {Published}, retracted {Retracted}",
             Path, files.Count, published.Count == 0 ? "none" : string.Join(", ", published), retracted.Count == 0 ? "none" : string.Join(", ", retracted));
         return new SyncResult(files.Count, published, retracted);
-    }
-
-    private static bool SameContent(WorkflowDefinition stored, WorkflowDefinition file) =>
-        JsonNode.DeepEquals(WithoutVersion(stored.Document), WithoutVersion(file.Document));
-
-    private static JsonObject WithoutVersion(JsonObject document)
-    {
-        var copy = (JsonObject)document.DeepClone();
-        foreach (var name in VersionProperties) copy.Remove(name);
-        return copy;
     }
 }
 

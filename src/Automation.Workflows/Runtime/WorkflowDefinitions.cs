@@ -17,6 +17,9 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
     private readonly ConcurrentDictionary<string, CompiledWorkflow> _compiled = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _publishedVersion = new(StringComparer.Ordinal);
 
+    // Properties the store assigns per version: two versions with the same content differ only in these.
+    private static readonly string[] VersionProperties = ["id", "version", "isLatest", "isPublished", "createdAt", "links", "$schema"];
+
     /// Saves a definition as the latest draft (a new version when the latest is published), and publishes it when asked.
     public async Task<WorkflowDefinition> SaveAsync(WorkflowDefinition definition, bool publish, CancellationToken ct = default)
     {
@@ -34,6 +37,9 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
         var db = work.Workflows;
         var versions = await db.Definitions.AsTracking().Where(d => d.DefinitionId == doc.DefinitionId).ToListAsync(ct);
         var latest = versions.OrderByDescending(v => v.Version).FirstOrDefault();
+        // Unchanged content makes no new version: saving the latest again, or publishing what is already published.
+        if (latest is not null && (latest.IsPublished || !publish) && SameContent(WorkflowJson.Parse(latest.Json, latest.DefinitionId), doc))
+            return WorkflowJson.Parse(latest.Json, latest.DefinitionId);
         DefinitionRecord record;
         if (latest is { IsPublished: false })
         {
@@ -61,6 +67,17 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
         return doc;
     }
 
+    /// Whether two documents say the same thing, apart from what the store assigns per version (id, version, flags, date).
+    public static bool SameContent(WorkflowDefinition a, WorkflowDefinition b) =>
+        JsonNode.DeepEquals(WithoutVersion(a.Document), WithoutVersion(b.Document));
+
+    private static JsonObject WithoutVersion(JsonObject document)
+    {
+        var copy = (JsonObject)document.DeepClone();
+        foreach (var name in VersionProperties) copy.Remove(name);
+        return copy;
+    }
+
     /// Takes the published version out of service: new instances can no longer start from it.
     public async Task<WorkflowDefinition?> RetractAsync(string definitionId, CancellationToken ct = default)
     {
@@ -78,27 +95,79 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
         return doc;
     }
 
-    public async Task<WorkflowDefinition?> GetAsync(string definitionId, VersionOptions options, CancellationToken ct = default)
+    /// The newest version of a definition that matches <paramref name="options"/>, or null.
+    public async Task<WorkflowDefinition?> GetAsync(string definitionId, VersionOptions options, CancellationToken ct = default) =>
+        await FindAsync(definitionId, options, ct) is { } record ? WorkflowJson.Parse(record.Json, definitionId) : null;
+
+    /// The newest stored version of a definition that matches <paramref name="options"/>, or null.
+    public async Task<DefinitionRecord?> FindAsync(string definitionId, VersionOptions options, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var db = WorkflowDb.Create(connection, database.Provider);
-        var query = db.Definitions.Where(d => d.DefinitionId == definitionId);
-        query = options.Kind switch
-        {
-            VersionKind.Published => query.Where(d => d.IsPublished),
-            VersionKind.Specific => query.Where(d => d.Version == options.Version),
-            VersionKind.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
-            _ => query.Where(d => d.IsLatest),
-        };
-        var record = await query.OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
-        return record is null ? null : WorkflowJson.Parse(record.Json, definitionId);
+        return await options.Apply(db.Definitions.Where(d => d.DefinitionId == definitionId))
+            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
     }
 
-    public async Task<IReadOnlyList<DefinitionRecord>> ListAsync(CancellationToken ct = default)
+    /// The versions of one definition that match <paramref name="options"/>, newest first (one query on that definition only).
+    public async Task<IReadOnlyList<DefinitionRecord>> VersionsAsync(string definitionId, VersionOptions options, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var db = WorkflowDb.Create(connection, database.Provider);
-        return await db.Definitions.OrderBy(d => d.DefinitionId).ThenBy(d => d.Version).ToListAsync(ct);
+        return await options.Apply(db.Definitions.Where(d => d.DefinitionId == definitionId))
+            .OrderByDescending(d => d.Version).ToListAsync(ct);
+    }
+
+    /// One stored version by its id, or null.
+    public async Task<DefinitionRecord?> FindVersionAsync(string versionId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var db = WorkflowDb.Create(connection, database.Provider);
+        return await db.Definitions.FirstOrDefaultAsync(d => d.Id == versionId, ct);
+    }
+
+    /// Every stored version, by definition and version.
+    public Task<IReadOnlyList<DefinitionRecord>> ListAsync(CancellationToken ct = default) => ListAsync(VersionOptions.AllVersions, ct);
+
+    /// The stored versions of every definition that match <paramref name="options"/>, by definition and version.
+    public async Task<IReadOnlyList<DefinitionRecord>> ListAsync(VersionOptions options, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var db = WorkflowDb.Create(connection, database.Provider);
+        return await options.Apply(db.Definitions).OrderBy(d => d.DefinitionId).ThenBy(d => d.Version).ToListAsync(ct);
+    }
+
+    /// Deletes stored versions with their triggers; a published one stops starting instances. The newest version left
+    /// of each definition becomes its latest. Refuses, deleting nothing, while an unfinished instance runs on one of
+    /// them (it would have nothing to resume on). Returns the deleted versions.
+    public async Task<IReadOnlyList<DefinitionRecord>> DeleteVersionsAsync(IReadOnlyCollection<string> versionIds, CancellationToken ct = default)
+    {
+        var ids = versionIds.Distinct(StringComparer.Ordinal).ToList();
+        await using var work = await database.BeginAsync(ct);
+        var db = work.Workflows;
+        var doomed = await db.Definitions.AsTracking().Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+        if (doomed.Count == 0) return [];
+        var doomedIds = doomed.Select(d => d.Id).ToList();
+        var running = await db.Instances.Where(i => doomedIds.Contains(i.DefinitionVersionId) && i.FinishedAt == null)
+            .GroupBy(i => i.DefinitionVersionId).Select(g => new { VersionId = g.Key, Count = g.Count() }).ToListAsync(ct);
+        if (running.Count > 0)
+            throw new DefinitionInUseException(running.Select(r =>
+            {
+                var version = doomed.First(d => d.Id == r.VersionId);
+                return $"{version.DefinitionId} v{version.Version} has {r.Count} unfinished instance(s)";
+            }).ToList());
+        await db.Triggers.Where(t => doomedIds.Contains(t.DefinitionVersionId)).ExecuteDeleteAsync(ct);
+        db.Definitions.RemoveRange(doomed);
+        var definitionIds = doomed.Select(d => d.DefinitionId).Distinct().ToList();
+        var left = await db.Definitions.AsTracking().Where(d => definitionIds.Contains(d.DefinitionId) && !doomedIds.Contains(d.Id)).ToListAsync(ct);
+        foreach (var group in left.GroupBy(d => d.DefinitionId))
+        {
+            var newest = group.MaxBy(d => d.Version)!;
+            foreach (var v in group) v.IsLatest = v == newest;
+        }
+        await work.CommitAsync(ct);
+        foreach (var definitionId in definitionIds) _publishedVersion.TryRemove(definitionId, out string? _);
+        foreach (var id in doomedIds) _compiled.TryRemove(id, out _);
+        return doomed;
     }
 
     /// The compiled published version of a definition, or null when none is published.
@@ -174,20 +243,68 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
     }
 }
 
-/// Which version of a definition to read: Elsa's `versionOptions` (`Latest`, `Published`, `LatestOrPublished`, or a number).
+/// Which versions of a definition to read, as Elsa's `versionOptions` names them: `Latest`, `Published`,
+/// `LatestOrPublished`, `LatestAndPublished`, `Draft` (not published), `AllVersions`, or a version number.
 public readonly record struct VersionOptions(VersionKind Kind, int Version = 0)
 {
     public static readonly VersionOptions Latest = new(VersionKind.Latest);
     public static readonly VersionOptions Published = new(VersionKind.Published);
+    public static readonly VersionOptions LatestOrPublished = new(VersionKind.LatestOrPublished);
+    public static readonly VersionOptions LatestAndPublished = new(VersionKind.LatestAndPublished);
+    public static readonly VersionOptions Draft = new(VersionKind.Draft);
+    public static readonly VersionOptions AllVersions = new(VersionKind.AllVersions);
 
-    public static VersionOptions Parse(string? text) => text?.Trim() switch
+    public static VersionOptions SpecificVersion(int version) => new(VersionKind.Specific, version);
+
+    /// Reads the options from text in any case (also `Version:3`); blank gives <paramref name="fallback"/>, text that
+    /// names no option gives null.
+    public static VersionOptions? Parse(string? text, VersionOptions fallback)
     {
-        null or "" => Latest,
-        var t when int.TryParse(t, out var n) => new VersionOptions(VersionKind.Specific, n),
-        var t when t.Equals("Published", StringComparison.OrdinalIgnoreCase) => Published,
-        var t when t.Equals("LatestOrPublished", StringComparison.OrdinalIgnoreCase) => new VersionOptions(VersionKind.LatestOrPublished),
-        _ => Latest,
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t)) return fallback;
+        if (t.StartsWith("Version:", StringComparison.OrdinalIgnoreCase)) t = t["Version:".Length..];
+        if (int.TryParse(t, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            return SpecificVersion(number);
+        return Enum.GetValues<VersionKind>().Where(k => k != VersionKind.Specific).Select(k => (VersionKind?)k)
+            .FirstOrDefault(k => k.ToString()!.Equals(t, StringComparison.OrdinalIgnoreCase)) is { } kind ? new VersionOptions(kind) : null;
+    }
+
+    public bool Matches(DefinitionRecord version) => Kind switch
+    {
+        VersionKind.Published => version.IsPublished,
+        VersionKind.LatestOrPublished => version.IsLatest || version.IsPublished,
+        VersionKind.LatestAndPublished => version.IsLatest && version.IsPublished,
+        VersionKind.Draft => !version.IsPublished,
+        VersionKind.AllVersions => true,
+        VersionKind.Specific => version.Version == Version,
+        _ => version.IsLatest,
     };
+
+    /// The same filter as <see cref="Matches"/>, for the database.
+    public IQueryable<DefinitionRecord> Apply(IQueryable<DefinitionRecord> query)
+    {
+        var number = Version;
+        return Kind switch
+        {
+            VersionKind.Published => query.Where(d => d.IsPublished),
+            VersionKind.LatestOrPublished => query.Where(d => d.IsLatest || d.IsPublished),
+            VersionKind.LatestAndPublished => query.Where(d => d.IsLatest && d.IsPublished),
+            VersionKind.Draft => query.Where(d => !d.IsPublished),
+            VersionKind.AllVersions => query,
+            VersionKind.Specific => query.Where(d => d.Version == number),
+            _ => query.Where(d => d.IsLatest),
+        };
+    }
+
+    public override string ToString() =>
+        Kind == VersionKind.Specific ? Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : Kind.ToString();
 }
 
-public enum VersionKind { Latest, Published, LatestOrPublished, Specific }
+public enum VersionKind { Latest, Published, LatestOrPublished, LatestAndPublished, Draft, AllVersions, Specific }
+
+/// Versions cannot be deleted while instances still run on them; the message names each one.
+public sealed class DefinitionInUseException(IReadOnlyList<string> reasons)
+    : InvalidOperationException($"Cannot delete: {string.Join("; ", reasons)}.")
+{
+    public IReadOnlyList<string> Reasons { get; } = reasons;
+}

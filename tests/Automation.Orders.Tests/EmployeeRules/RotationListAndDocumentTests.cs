@@ -65,8 +65,9 @@ public sealed class RotationListAndDocumentTests
         var documents = new CrmDocuments(db, store.Clock);
         var template = await documents.CreateTemplateAsync(new NewDocumentTemplate("Invoice", "<p>{{x}}</p>", "INV-{year}-{n:0000}"), CancellationToken.None);
 
-        var first = await documents.CreateAsync(order.Id, template.Id, (body, number) => Task.FromResult(body.Replace("{{x}}", number)), publicLink: true, CancellationToken.None);
-        var second = await documents.CreateAsync(order.Id, template.Id, (body, _) => Task.FromResult(body), publicLink: false, CancellationToken.None);
+        var (first, _) = await documents.CreateAsync(new NewCrmDocument(order.Id, template.Id) { PublicLink = true },
+            (body, number, _) => Task.FromResult(body.Replace("{{x}}", number)), CancellationToken.None);
+        var (second, _) = await documents.CreateAsync(new NewCrmDocument(order.Id, template.Id), (body, _, _) => Task.FromResult(body), CancellationToken.None);
 
         Assert.Equal(("INV-2026-0001", "INV-2026-0002"), (first.Number, second.Number));
         Assert.Equal("<p>INV-2026-0001</p>", first.Html);

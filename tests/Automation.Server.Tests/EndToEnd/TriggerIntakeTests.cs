@@ -131,7 +131,8 @@ public sealed class TriggerIntakeTests
         {
             var documents = new CrmDocuments(db, host.Clock);
             var template = await documents.CreateTemplateAsync(new NewDocumentTemplate("Invoice", "<p>Invoice</p>"), CancellationToken.None);
-            return await documents.CreateAsync(id, template.Id, (body, _) => Task.FromResult(body), publicLink: true, CancellationToken.None);
+            return (await documents.CreateAsync(new NewCrmDocument(id, template.Id) { PublicLink = true }, (body, _, _) => Task.FromResult(body),
+                CancellationToken.None)).Document;
         }, CancellationToken.None);
         var browser = host.CreatePublicClient();
 

@@ -1,14 +1,13 @@
 using System.Threading.Channels;
 using Automation.Server.Hosting;
-using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Persistence;
 
-namespace Automation.Server.Studio;
+namespace Automation.Server.WorkflowFiles;
 
 /// Picks up changed workflow files without a restart (a `git pull`, an editor): after a burst of changes settles, the
-/// whole directory is validated and synced as at start. Invalid files are logged and nothing is published.
-public sealed class WorkflowFileWatcher(
-    WorkflowDirectory directory, StudioWorkflows workflows, WorkflowDatabase database, ILogger<WorkflowFileWatcher> log)
+/// whole directory is validated and synced as at start, one change at a time with Studio's publishes. Invalid files are
+/// logged and nothing is published.
+public sealed class WorkflowFileWatcher(WorkflowDirectory directory, WorkflowDatabase database, ILogger<WorkflowFileWatcher> log)
     : BackgroundService
 {
     // Long enough for a checkout that rewrites several files to finish before they are read.
@@ -45,7 +44,7 @@ public sealed class WorkflowFileWatcher(
         try
         {
             // Every node watches the same files: one at a time publishes, the others find the new version there.
-            var result = await workflows.ExclusiveAsync(async () =>
+            var result = await directory.ExclusiveAsync(async () =>
             {
                 await using (await PreparationLock.AcquireAsync(database, ct)) return await directory.SyncAsync(ct);
             }, ct);

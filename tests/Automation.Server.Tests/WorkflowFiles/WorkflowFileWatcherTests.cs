@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using Automation.Server.Tests.Studio;
 using Automation.Server.Tests.Support;
 
-namespace Automation.Server.Tests.Studio;
+namespace Automation.Server.Tests.WorkflowFiles;
 
 /// A changed workflow file (a `git pull`) goes live without a restart.
 public sealed class WorkflowFileWatcherTests
