@@ -54,4 +54,17 @@ public static class CallResults
         "failed" or "canceled" => Failed,
         _ => null,
     };
+
+    /// The generic HTTP voice service's final statuses (ours or Twilio's words); null for an unknown or interim one.
+    public static string? FromHttpStatus(string status) => status.Trim().ToLowerInvariant() switch
+    {
+        "answered" or "completed" => Answered,
+        "busy" => Busy,
+        "no answer" or "no-answer" or "no_answer" => NoAnswer,
+        "failed" or "canceled" or "cancelled" => Failed,
+        _ => null,
+    };
+
+    /// Statuses a call passes through before it ends; reported, but nothing waits for them.
+    public static bool IsInterim(string status) => status.Trim().ToLowerInvariant() is "queued" or "initiated" or "ringing" or "in-progress" or "in progress";
 }

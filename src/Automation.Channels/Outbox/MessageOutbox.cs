@@ -62,6 +62,15 @@ public sealed class MessageOutbox(TimeProvider clock)
         return updated == 0 ? null : await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.ProviderMessageId == providerMessageId, cancellationToken);
     }
 
+    /// Like RecordProviderStatusAsync, for a provider that names the message by the idempotency key it was given.
+    public static async Task<OutboxMessage?> RecordProviderStatusByKeyAsync(ChannelsDb db, string idempotencyKey, string status,
+        string? error, CancellationToken cancellationToken = default)
+    {
+        var updated = await db.OutboxMessages.Where(m => m.IdempotencyKey == idempotencyKey).ExecuteUpdateAsync(
+            set => set.SetProperty(m => m.ProviderStatus, status).SetProperty(m => m.LastError, m => error ?? m.LastError), cancellationToken);
+        return updated == 0 ? null : await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.IdempotencyKey == idempotencyKey, cancellationToken);
+    }
+
     /// The sender the channel's newest message names: what "auto" means ("the mailbox used last").
     private static Task<string?> LastSenderAsync(ChannelsDb db, string channel, CancellationToken cancellationToken) =>
         db.OutboxMessages.AsNoTracking().Where(m => m.Channel == channel && m.Sender != null)

@@ -36,6 +36,8 @@ public sealed class HttpJsonProviderOptions
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public string? From { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// The key the provider signs its result callbacks with (`X-Callback-Signature: sha256=<hex HMAC-SHA256 of the body>`).
+    public string? CallbackSecret { get; init; }
 
     public override string ToString() => $"HTTP provider {Url} (headers: {string.Join(", ", Headers.Keys)})";
 

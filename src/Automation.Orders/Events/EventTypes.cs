@@ -30,4 +30,11 @@ public static class EventTypes
     public const string EmailViewed = "email.viewed";
     public const string EmailLinkClicked = "email.link-clicked";
     public const string CallCompleted = "call.completed";
+
+    /// What the client does (writes, calls, submits a form, chats, visits): it completes the order's waiting markers
+    /// and resumes rules waiting for the client's next activity.
+    public static IReadOnlySet<string> ClientActivities { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        EmailReceived, CallIncoming, CallMissed, FormSubmitted, CallbackRequested, Visit, VisitReturn, ChatFirstMessage, ChatMessage,
+    };
 }

@@ -11,6 +11,7 @@ using Automation.Orders.Notifications;
 using Automation.Orders.Orders;
 using Automation.Orders.Outbox;
 using Automation.Orders.Payments;
+using Automation.Orders.Secrets;
 using Automation.Orders.Shipments;
 using Automation.Orders.Tasks;
 using Automation.Orders.Timeline;
@@ -34,6 +35,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     public DbSet<TimelineEntry> TimelineEntries => Set<TimelineEntry>();
     public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
     public DbSet<CodeCounter> CodeCounters => Set<CodeCounter>();
+    public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<CrmActivity> CrmActivities => Set<CrmActivity>();
     public DbSet<FeedPost> FeedPosts => Set<FeedPost>();

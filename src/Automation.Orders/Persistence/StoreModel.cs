@@ -5,11 +5,12 @@ using Automation.Orders.Events;
 using Automation.Orders.Notifications;
 using Automation.Orders.Orders;
 using Automation.Orders.Payments;
+using Automation.Orders.Secrets;
 using Automation.Orders.Shipments;
 using Automation.Orders.Timeline;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Orders.Persistence;
 
@@ -73,6 +74,11 @@ internal static class StoreModel
         {
             counter.ToTable("code_counters");
             counter.HasKey(c => c.Name);
+        });
+        model.Entity<SharedSecret>(secret =>
+        {
+            secret.ToTable("shared_secrets");
+            secret.HasKey(s => s.Name);
         });
         model.Entity<Notification>(notification =>
         {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Automation.Orders.Activities;
 using Automation.Orders.Clients;
 using Automation.Orders.Events;
 using Automation.Orders.Orders;
@@ -44,6 +45,11 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
             resumed += (await engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(pending.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count;
         if (pending.OrderId is { } order && data["waitKey"] is JsonValue key && key.TryGetValue<string>(out var waitKey))
             resumed += (await engine.ResumeAsync(RuleWait.Stimulus(waitKey, order), data, ct)).Count;
+        var clientActivity = EventTypes.ClientActivities.Contains(pending.Type);
+        if (clientActivity)
+            foreach (var waitingOrder in orders)
+                resumed += (await engine.ResumeAsync(RuleWait.Stimulus(RuleWait.ClientActivity, waitingOrder),
+                    new JsonObject { ["eventId"] = eventId, ["eventType"] = pending.Type, ["data"] = data.DeepClone() }, ct)).Count;
 
         await using var work = await engine.Database.BeginAsync(ct);
         var db = work.Db<StoreDb>();
@@ -53,6 +59,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         var outcome = inboxEvent.OrderId is { } orderId
             ? await MoveByTriggersAsync(work, db, new OrderEvent(inboxEvent.Type, orderId, data), ct)
             : await FanOutAsync(work, db, inboxEvent, client, data, ct);
+        if (clientActivity) await new WaitMarkers(db, clock).CompleteOnClientActivityAsync(orders, pending.Type, ct);
         outcome = outcome with { EventId = eventId, ResumedWaits = resumed };
         inboxEvent.ProcessedAt = clock.GetUtcNow();
         inboxEvent.LockedUntil = null;

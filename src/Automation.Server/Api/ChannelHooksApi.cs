@@ -4,8 +4,10 @@ using Automation.Channels.MailListener;
 using Automation.Channels.Outbox;
 using Automation.Channels.Persistence;
 using Automation.Channels.Providers;
+using Automation.Orders;
 using Automation.Orders.Events;
 using Automation.Server.Channels;
+using Automation.Server.Hosting;
 
 namespace Automation.Server.Api;
 
@@ -14,6 +16,7 @@ namespace Automation.Server.Api;
 public static class ChannelHooksApi
 {
     public const string TwilioSignatureHeader = "X-Twilio-Signature";
+    public const string CallbackSignatureHeader = "X-Callback-Signature";
 
     public static IEndpointRouteBuilder MapTwilioHooksApi(this IEndpointRouteBuilder app)
     {
@@ -22,6 +25,7 @@ public static class ChannelHooksApi
             CancellationToken ct) => StatusAsync(request, accounts.Sms, OutboxChannels.Sms, openDb, events, calls, ct));
         twilio.MapPost("/calls", (HttpRequest request, TwilioCallbacks accounts, Func<ChannelsDb> openDb, ChannelEvents events, OrderMessageObserver calls,
             CancellationToken ct) => StatusAsync(request, accounts.Calls, OutboxChannels.Call, openDb, events, calls, ct));
+        app.MapPost("/hooks/calls/result", HttpCallResultAsync).WithTags("Webhooks");
         return app;
     }
 
@@ -59,6 +63,43 @@ public static class ChannelHooksApi
                 timeline => status.Status == "delivered"
                     ? timeline.AddMessageAsync(orderId, $"SMS to {message.Recipient} delivered", new { outboxMessageId = message.Id }, ct)
                     : timeline.AddErrorAsync(orderId, $"SMS to {message.Recipient} not delivered: {error ?? status.Status}", new { outboxMessageId = message.Id }, ct), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// The generic HTTP voice service's call result: `{callId | idempotencyKey, status, error?}` signed with
+    /// `X-Callback-Signature: sha256=<hex HMAC-SHA256 of the body>` under Calls:Http:CallbackSecret.
+    public sealed record CallResultReport(string? CallId, string? IdempotencyKey, string? Status, string? Error);
+
+    private static async Task<IResult> HttpCallResultAsync(HttpRequest request, HttpCallCallbacks callbacks, Func<ChannelsDb> openDb,
+        OrderMessageObserver calls, CancellationToken ct)
+    {
+        if (callbacks.Secret is not { } secret)
+            return Problems.Result(404, "Not configured", "Calls do not go through the HTTP voice service with a Calls:Http:CallbackSecret.", "call_callback_not_configured");
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var body = buffer.ToArray();
+        var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body));
+        var given = request.Headers[CallbackSignatureHeader].ToString().Trim().ToLowerInvariant();
+        if (given.Length == 0 || !ServiceSecrets.SameSecret(given, expected))
+            return Problems.Result(401, "Bad signature", $"{CallbackSignatureHeader} is missing or does not match the body (sha256=<hex HMAC-SHA256 of the body>).", "call_callback_signature_wrong");
+        var report = System.Text.Json.JsonSerializer.Deserialize<CallResultReport>(body, System.Text.Json.JsonSerializerOptions.Web)
+            ?? throw DomainException.Invalid("body", "must be a JSON object {callId, status}");
+        if (string.IsNullOrWhiteSpace(report.Status)) throw DomainException.Invalid("status", "is required (answered, busy, no-answer, failed)");
+        var result = CallResults.FromHttpStatus(report.Status);
+        if (result is null && !CallResults.IsInterim(report.Status))
+            throw DomainException.Invalid("status", $"'{report.Status}' is not a call status (answered, busy, no-answer, failed; or queued, ringing, in-progress)");
+        OutboxMessage? message;
+        await using (var db = openDb())
+            message = report switch
+            {
+                { CallId: { Length: > 0 } callId } => await MessageOutbox.RecordProviderStatusAsync(db, callId, report.Status, report.Error, ct),
+                { IdempotencyKey: { Length: > 0 } key } => await MessageOutbox.RecordProviderStatusByKeyAsync(db, key, report.Status, report.Error, ct),
+                _ => throw DomainException.Invalid("callId", "or 'idempotencyKey' must name the call"),
+            };
+        if (message is not { Channel: OutboxChannels.Call })
+            return Problems.Result(404, "Call not found", $"No automated call has {(report.CallId is { Length: > 0 } ? $"callId '{report.CallId}'" : $"idempotencyKey '{report.IdempotencyKey}'")}.", "call_not_found");
+        if (result is not null && message.OrderId is { } orderId)
+            await calls.CallEndedAsync(orderId, message.IdempotencyKey, message.Recipient, result, report.Status, ct);
         return TypedResults.NoContent();
     }
 

@@ -76,9 +76,23 @@ public static partial class EventsApi
     /// 202 for a new event (with what processing did), 200 with the first event for a repeated idempotency key.
     internal static async Task<IResult> ReplyAsync(Intake intake, StoreAccess store, CancellationToken ct)
     {
+        if (intake.Dropped is { } drop) return FloodProblem(intake.Event, drop);
         var stored = await store.ReadAsync(db => db.InboxEvents.AsNoTracking().FirstAsync(e => e.Id == intake.Event.Id, ct), ct);
         var view = EventView.Of(stored, intake.AlreadyReceived, intake.Outcome is null ? null : EventOutcomeView.Of(intake.Outcome));
         return intake.AlreadyReceived ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/events/{stored.Id}", view);
+    }
+
+    /// 429 for an event the flood guard stored without processing, naming the order, the limit and when it lifts.
+    private static IResult FloodProblem(InboxEvent stored, FloodDrop drop)
+    {
+        var problem = Problems.Problem(429, "Too many events for this order",
+            $"Order {drop.OrderId} received more than {drop.Limit} events within {drop.Window} (Pipeline:FloodLimit); event {stored.Id} was stored as dropped and not processed. Events are processed again after {drop.WindowEnd:O}.",
+            "flood_guard");
+        problem.Extensions["orderId"] = drop.OrderId;
+        problem.Extensions["limit"] = drop.Limit;
+        problem.Extensions["eventId"] = stored.Id;
+        problem.Extensions["retryAfter"] = drop.WindowEnd;
+        return TypedResults.Problem(problem);
     }
 
     private static string ClientRefJson(ClientReference client) =>

@@ -9,6 +9,7 @@ using Automation.Rules.Triggers;
 using Automation.Server.Events;
 using Automation.Server.Hosting;
 using Automation.Workflows.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Server.Api;
@@ -27,13 +28,29 @@ public static class WebhooksApi
         return app;
     }
 
+    /// Behind the API key: `POST /api/webhooks/secret/rotate` replaces the secret in the webhook URLs.
+    public static RouteGroupBuilder MapWebhookSecretApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/webhooks/secret/rotate", RotateAsync).WithTags("Webhooks");
+        return api;
+    }
+
+    public sealed record RotatedSecret(string Secret, string Url, DateTimeOffset RotatedAt);
+
+    private static async Task<Ok<RotatedSecret>> RotateAsync(HttpRequest request, WebhookSecrets webhookSecrets, CancellationToken ct)
+    {
+        var rotated = await webhookSecrets.RotateAsync(ct);
+        var url = $"{request.Scheme}://{request.Host}/hooks/{rotated.Value}?target=ORDER_{{id}}&code={{code}}";
+        return TypedResults.Ok(new RotatedSecret(rotated.Value, url, rotated.ChangedAt));
+    }
+
     public sealed record HookReply(bool Result, long EventId, bool AlreadyReceived, bool? Moved, string? From, string? To, string? Reason);
 
     private static async Task<IResult> CallAsync(
-        string secret, HttpRequest request, ServiceSecrets secrets, WorkflowDefinitions definitions, EventIntake intake, StoreAccess store,
-        CancellationToken ct)
+        string secret, HttpRequest request, ServiceSecrets secrets, WebhookSecrets webhookSecrets, WorkflowDefinitions definitions, EventIntake intake,
+        StoreAccess store, CancellationToken ct)
     {
-        if (!ServiceSecrets.SameSecret(secret, secrets.WebhookSecret))
+        if (!ServiceSecrets.SameSecret(secret, await webhookSecrets.CurrentAsync(ct)))
             return Problems.Result(403, "Forbidden", "The webhook secret in the URL is wrong.", "webhook_secret_wrong");
         var body = await ReadBodyAsync(request, ct);
         if (secrets.SigningKey is { } key && Unsigned(request, body, key) is { } signatureProblem)
@@ -54,6 +71,7 @@ public static class WebhooksApi
             Data = data.ToJsonString(),
             IdempotencyKey = idempotencyKey is null ? null : "hook:" + idempotencyKey,
         }, ct);
+        if (received.Dropped is not null) return await EventsApi.ReplyAsync(received, store, ct);
         var outcome = received.Outcome;
         return TypedResults.Ok(new HookReply(true, received.Event.Id, received.AlreadyReceived, outcome?.Moved, outcome?.From, outcome?.To,
             outcome?.Reason ?? received.Event.Outcome));

@@ -19,6 +19,7 @@ public static class ChannelsHosting
         services.AddSingleton<IOutboxObserver>(sp => sp.GetRequiredService<OrderMessageObserver>());
         services.AddSingleton<IInboundMailObserver, IncomingEmailObserver>();
         services.AddSingleton(TwilioCallbacks.Read(config));
+        services.AddSingleton(HttpCallCallbacks.Read(config));
         services.AddChannels(config, storage.ConnectionString, storage.WorkflowProvider);
         services.AddHostedService<InboundMailRecovery>();
         services.AddSingleton<EmployeeMessageForwarder>();
@@ -36,6 +37,16 @@ public sealed record TwilioCallbacks(TwilioOptions? Sms, TwilioOptions? Calls)
         string.Equals(config[$"{section}:Provider"], "Twilio", StringComparison.OrdinalIgnoreCase)
             ? config.GetSection($"{section}:Twilio").Get<TwilioOptions>()
             : null;
+}
+
+/// The secret the generic HTTP voice service signs its call results with (null when calls do not go through it, or it
+/// does not call back).
+public sealed record HttpCallCallbacks(string? Secret)
+{
+    public static HttpCallCallbacks Read(IConfiguration config) =>
+        new(string.Equals(config["Calls:Provider"], "Http", StringComparison.OrdinalIgnoreCase) && config["Calls:Http:CallbackSecret"] is { Length: > 0 } secret
+            ? secret
+            : null);
 }
 
 /// At start, repeats the incoming-mail notices a crash left owed (the outbox sender does the same for its own).

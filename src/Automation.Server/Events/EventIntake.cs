@@ -11,7 +11,7 @@ namespace Automation.Server.Events;
 /// Events enter through the inbox (DESIGN.md §4): stored first, with a lease held by the receiver, then processed right
 /// away; if processing does not finish (a crash, an error), the inbox pump takes the event over when the lease ends.
 public sealed class EventIntake(
-    WorkflowDatabase database, EventProcessor processor, TimeProvider clock, IOptions<PipelineSettings> settings,
+    WorkflowDatabase database, EventProcessor processor, FloodGuard flood, TimeProvider clock, IOptions<PipelineSettings> settings,
     ILogger<EventIntake> log)
 {
     /// Stores an event from outside (once per idempotency key) and processes it. A repeated key returns the first
@@ -19,14 +19,22 @@ public sealed class EventIntake(
     public async Task<Intake> ReceiveAsync(InboxEvent incoming, CancellationToken ct)
     {
         InboxAcceptance accepted;
+        FloodDrop? dropped = null;
         await using (var work = await database.BeginAsync(ct))
         {
             incoming.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
             accepted = await new EventInbox(work.Db<StoreDb>(), clock).AcceptAsync(incoming, ct);
+            // The flood guard counts new events only: a repeated key is answered as a repeat.
+            if (!accepted.AlreadyReceived && incoming.OrderId is { } orderId)
+            {
+                dropped = flood.Count(orderId);
+                if (dropped is not null) await flood.DropAsync(work.Db<StoreDb>(), accepted.Event, dropped, ct);
+            }
             await work.CommitAsync(ct);
         }
         if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
         ServiceMetrics.Received(accepted.Event.Type);
+        if (dropped is not null) return new Intake(accepted.Event, AlreadyReceived: false, Outcome: null) { Dropped = dropped };
         return new Intake(accepted.Event, AlreadyReceived: false, await ProcessAsync(accepted.Event.Id, ct));
     }
 
@@ -86,4 +94,8 @@ public sealed class EventIntake(
 }
 
 /// The stored event; Outcome is null when it was received before (see the event's own outcome) or processing is pending.
-public sealed record Intake(InboxEvent Event, bool AlreadyReceived, EventOutcome? Outcome);
+public sealed record Intake(InboxEvent Event, bool AlreadyReceived, EventOutcome? Outcome)
+{
+    /// Set when the flood guard stored the event without processing it.
+    public FloodDrop? Dropped { get; init; }
+}

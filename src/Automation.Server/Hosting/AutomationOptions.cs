@@ -49,4 +49,7 @@ public sealed record PipelineSettings
     public TimeSpan EventLease { get; init; } = TimeSpan.FromSeconds(30);
     /// How often the background pump looks for events nobody processed (e.g. after a crash).
     public TimeSpan PumpInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// The flood guard: at most this many new events for one order per window are processed (0: no guard).
+    [Range(0, 1_000_000)] public int FloodLimit { get; init; } = 120;
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan FloodWindow { get; init; } = TimeSpan.FromMinutes(1);
 }

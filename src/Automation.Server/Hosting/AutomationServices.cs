@@ -69,7 +69,9 @@ public static class AutomationServices
         services.AddSingleton<OrderPipeline>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ServiceSecrets>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WorkflowDirectory>();
+        services.AddSingleton<FloodGuard>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<Api.StoreAccess>();
 
@@ -78,6 +80,8 @@ public static class AutomationServices
         services.AddHostedService<StartupPreparation>();
         services.AddHostedService<WorkflowFileWatcher>();
         services.AddWorkflowTimers(storage.WorkflowProvider, storage.ConnectionString);
+        services.AddSingleton<WaitEnds>();
+        services.AddSingleton<IWaitEndTimers>(sp => sp.GetRequiredService<WaitEnds>());
         services.AddHostedService<StartupRecovery>();
         services.AddHostedService<InboxPump>();
         services.AddOptions<DocumentOptions>().Bind(config.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

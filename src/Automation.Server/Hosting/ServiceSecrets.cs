@@ -11,12 +11,13 @@ namespace Automation.Server.Hosting;
 public sealed class ServiceSecrets
 {
     private const string FileName = "secrets.json";
+    private readonly string _file;
 
     public ServiceSecrets(IOptions<SecurityOptions> security, IOptions<WebhookOptions> webhooks, ServiceHome home, StorageSettings storage)
     {
         if (storage.WorkflowProvider == Automation.Workflows.Persistence.DatabaseProvider.PostgreSql)
             RequireConfigured(security.Value.ApiKey, webhooks.Value.Secret);
-        var file = Path.Combine(home.DataDirectory, FileName);
+        var file = _file = Path.Combine(home.DataDirectory, FileName);
         var stored = File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? new JsonObject() : new JsonObject();
         var changed = false;
         ApiKey = Pick(security.Value.ApiKey, stored, "apiKey", ref changed, out var generatedKey);
@@ -35,6 +36,15 @@ public sealed class ServiceSecrets
     /// True when the value came from data/secrets.json rather than configuration (the start-up log prints it).
     public bool ApiKeyGenerated { get; }
     public bool WebhookSecretGenerated { get; }
+
+    /// Writes a rotated webhook secret into data/secrets.json, where the generated one was kept (the database stays the truth).
+    public void KeepGeneratedWebhookSecret(string secret)
+    {
+        var stored = File.Exists(_file) ? JsonNode.Parse(File.ReadAllText(_file)) as JsonObject ?? new JsonObject() : new JsonObject();
+        stored["webhookSecret"] = secret;
+        Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+        File.WriteAllText(_file, stored.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
 
     private static void RequireConfigured(string? apiKey, string? webhookSecret)
     {

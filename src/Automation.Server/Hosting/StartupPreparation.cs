@@ -1,6 +1,7 @@
 using Automation.Channels.Persistence;
 using Automation.Orders.Employees;
 using Automation.Orders.Persistence;
+using Automation.Server.Events;
 using Automation.Server.WorkflowFiles;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
@@ -48,11 +49,13 @@ public sealed class StartupPreparation(
 
 /// Once the scheduler runs: re-create timers the job store lost and finish instances a crash interrupted mid-step.
 public sealed class StartupRecovery(
-    WorkflowDatabase database, QuartzTimerScheduler timers, WorkflowEngine engine, ILogger<StartupRecovery> log) : IHostedService
+    WorkflowDatabase database, QuartzTimerScheduler timers, WaitEnds waitEnds, WebhookSecrets webhookSecrets, WorkflowEngine engine,
+    ILogger<StartupRecovery> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        var rescheduled = await timers.ReconcileAsync(database, ct);
+        await webhookSecrets.ReportAsync(ct);
+        var rescheduled = await timers.ReconcileAsync(database, ct) + await waitEnds.ReconcileAsync(ct);
         var recovered = await engine.RecoverAsync(ct);
         if (rescheduled + recovered > 0)
             log.LogInformation("Recovered {Instances} interrupted instance(s) and {Timers} timer(s)", recovered, rescheduled);

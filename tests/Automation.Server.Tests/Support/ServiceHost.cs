@@ -98,6 +98,7 @@ public sealed class ServiceHost : IAsyncDisposable
     {
         Clock.Advance(by);
         await Services.GetRequiredService<WorkflowEngine>().ResumeDueTimersAsync(Clock.GetUtcNow());
+        await Services.GetRequiredService<Automation.Server.Events.WaitEnds>().EndDueAsync(CancellationToken.None);
     }
 
     public async Task<JsonObject> CreateOrderAsync(object? body = null)
