@@ -44,13 +44,13 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(1 / rate));
         }
         await Task.WhenAll(journeys.Select(j => j.Run));
-        await chaos;
+        await chaos.WaitAsync(TimeSpan.FromMinutes(5));
         await stop.CancelAsync();
         await badInput;
         var quiet = await Ledger.QuietAsync(cluster, TimeSpan.FromSeconds(90));
         var ledger = await Ledger.ReadAsync(cluster);
 
-        var failed = journeys.Select(j => j.Journey.Failure).OfType<string>().ToList();
+        var failed = journeys.Select(j => j.Journey.Failure).OfType<string>().Concat(cluster.Problems).Concat(cluster.UnexpectedExits).ToList();
         failed.AddRange(journeys.Where(j => j.Journey.Failure is null && j.Journey.Reached != "answered").Select(j => $"journey of {j.Journey.ClientEmail} stopped at '{j.Journey.Reached}'"));
         var summary = $"{nodes} node(s) on {(postgres ? "PostgreSQL" : "SQLite")}, seed {seed}, {(DateTime.UtcNow - started).TotalSeconds:F0} s: " +
             $"journeys {orders} ({journeys.Count(j => j.Journey.Reached == "answered")} completed, {journeys.Sum(j => j.Journey.Retries)} retried calls, " +

@@ -93,9 +93,27 @@ public sealed class Cluster : IAsyncDisposable
             await victim.KillAsync();
             Interlocked.Increment(ref _kills);
             await Task.Delay(Next(200, 2000), CancellationToken.None);
-            await victim.StartAsync();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await victim.StartAsync();
+                    break;
+                }
+                catch (Exception error) when (attempt < 3)
+                {
+                    lock (Problems) Problems.Add($"restart {attempt} of {victim.Name} failed: {error.Message}");
+                    await victim.KillAsync();
+                }
+            }
         }
     }
+
+    /// What went wrong with the nodes themselves: failed restarts, nodes that exited without being killed.
+    public List<string> Problems { get; } = [];
+
+    /// Nodes that are down although nobody killed them (a crash): the run cannot go on without them.
+    public IEnumerable<string> UnexpectedExits => Nodes.Select(n => n.UnexpectedExit).OfType<string>();
 
     /// The store's tables, read directly (what the checks and an interrupted client's lookup use).
     public Automation.Orders.Persistence.StoreDb Store() => Automation.Orders.Persistence.StoreDb.Create(Database.ConnectionString,

@@ -76,6 +76,7 @@ public sealed class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var (key, value) in _environment) start.Environment[key] = value;
+        _stoppedOnPurpose = false;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.OutputDataReceived += (_, e) => Remember(e.Data);
         process.ErrorDataReceived += (_, e) => Remember(e.Data);
@@ -86,10 +87,18 @@ public sealed class NodeProcess : IAsyncDisposable
         await WaitUntilReadyAsync(within ?? TimeSpan.FromSeconds(120));
     }
 
+    /// Why the process is not running when nobody stopped it (null while it runs or after a kill or stop by the test).
+    public string? UnexpectedExit => _process is { HasExited: true } p && !_stoppedOnPurpose
+        ? $"node {Name} exited by itself with code {p.ExitCode}:{Environment.NewLine}{RecentLog}"
+        : null;
+
+    private bool _stoppedOnPurpose;
+
     /// SIGKILL: the process ends at once, in the middle of whatever it was doing.
     public async Task KillAsync()
     {
         if (_process is not { HasExited: false } process) return;
+        _stoppedOnPurpose = true;
         process.Kill(entireProcessTree: false);
         await process.WaitForExitAsync();
     }
@@ -100,6 +109,7 @@ public sealed class NodeProcess : IAsyncDisposable
         var process = _process ?? throw new InvalidOperationException($"Node {Name} was never started.");
         if (!process.HasExited)
         {
+            _stoppedOnPurpose = true;
             using var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
             await signal.WaitForExitAsync();
         }
@@ -147,6 +157,14 @@ public sealed class NodeProcess : IAsyncDisposable
     private void Remember(string? line)
     {
         if (line is null) return;
+        try
+        {
+            lock (_log) File.AppendAllText(Path.Combine(Home, "node.log"), line + Environment.NewLine);
+        }
+        catch (IOException)
+        {
+            // The folder is being removed.
+        }
         _log.Enqueue(line);
         while (_log.Count > 400) _log.TryDequeue(out _);
     }

@@ -205,10 +205,13 @@ public sealed class OrderJourney(Cluster cluster, int index)
 
     private async Task<NodeProcess> LiveNodeAsync()
     {
-        while (true)
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
         {
             if (cluster.AnyLiveNode() is { } node) return node;
+            if (cluster.UnexpectedExits.FirstOrDefault() is { } crashed) throw new InvalidOperationException(crashed);
             await Task.Delay(100);
         }
+        throw new TimeoutException($"no node was running for {Patience.TotalSeconds:F0} s");
     }
 }
