@@ -56,7 +56,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Webhooks__Secret"] = "bench-hook";
         start.Environment["Mail__Listener__Port"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var name in new[] { "DOTNET_gcServer", "DOTNET_GCgen0size" })
+            if (Environment.GetEnvironmentVariable("BENCH_" + name) is { } value) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
@@ -78,7 +79,7 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet.
             }

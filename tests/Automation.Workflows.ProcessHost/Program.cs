@@ -16,6 +16,8 @@ var toStart = int.Parse(args[1]);
 var connectionString = $"Data Source={file}";
 
 var builder = WebApplication.CreateSlimBuilder();
+// It serves nothing: a free loopback port, so a taken default port (5000) on the machine cannot stop it.
+builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var database = new WorkflowDatabase(DatabaseProvider.Sqlite, connectionString);
 await database.MigrateAsync();

@@ -18,4 +18,15 @@ public sealed class InboxEvent
     /// A processor's claim on the event lasts until then; another processor may take it afterwards.
     public DateTimeOffset? LockedUntil { get; set; }
     public int Attempts { get; set; }
+
+    /// The event as it arrived, before the inbox stored it: what a receiver hands the inbox again after a rolled-back attempt.
+    public InboxEvent Copy() => new()
+    {
+        Type = Type,
+        OrderId = OrderId,
+        ClientRef = ClientRef,
+        Data = Data,
+        IdempotencyKey = IdempotencyKey,
+        LockedUntil = LockedUntil,
+    };
 }

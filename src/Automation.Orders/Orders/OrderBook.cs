@@ -62,8 +62,16 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
     public async Task<Order> GetAsync(long orderId, CancellationToken cancellationToken) =>
         await FindAsync(orderId, cancellationToken) ?? throw DomainException.OrderNotFound(orderId);
 
-    public async Task<Order?> FindAsync(long orderId, CancellationToken cancellationToken) =>
-        await WithDetails(db.Orders).FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+    /// The order with its shipments and payments. In a unit of work that already holds it with both loaded, that
+    /// instance (changes made earlier in the unit included) without a query; otherwise loaded in one query.
+    public async Task<Order?> FindAsync(long orderId, CancellationToken cancellationToken)
+    {
+        if (db.Orders.Local.FindEntry(orderId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
+            && tracked.Collection(o => o.Shipments).IsLoaded && tracked.Collection(o => o.Payments).IsLoaded)
+            return tracked.Entity;
+        return await db.Orders.Include(o => o.Shipments.OrderBy(s => s.Id)).Include(o => o.Payments.OrderBy(p => p.Id)).AsSingleQuery()
+            .FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+    }
 
     public async Task<Order?> FindByNumberAsync(string number, CancellationToken cancellationToken) =>
         await WithDetails(db.Orders).FirstOrDefaultAsync(o => o.Number == number, cancellationToken);

@@ -16,7 +16,7 @@ public sealed class ReadListItem : RuleActivity
     [Input(Description = "The item's id, e.g. {{ Activities.create.ItemId }}.", Required = true)]
     public Input<long> ItemId { get; init; } = new(0);
 
-    [Input(Description = "The field codes to read (none: all).", UIHint = UIHints.MultiText)]
+    [Input(Description = "The field codes to read (none: all); each is an output of its own name.", UIHint = UIHints.MultiText, NamesOutputs = true)]
     public Input<string[]> Fields { get; init; } = new([]);
 
     [Output(Description = "Every field read, by code.")] public Output<Dictionary<string, object?>> Values { get; init; } = new();

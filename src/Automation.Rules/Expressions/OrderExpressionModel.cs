@@ -1,4 +1,5 @@
 using System.Globalization;
+using Automation.Orders.Clients;
 using Automation.Orders.Orders;
 using Automation.Orders.Persistence;
 using Automation.Workflows.Expressions;
@@ -16,14 +17,14 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
     {
         if (!long.TryParse(instance.CorrelationId, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)) return;
         var db = work.Db<StoreDb>();
-        if (await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) is { } order) model["Order"] = await DescribeAsync(db, order, ct);
+        if (await new OrderBook(db, TimeProvider.System).FindAsync(orderId, ct) is { } order) model["Order"] = await DescribeAsync(db, order, ct);
     }
 
-    /// The `Order` root for one order.
+    /// The `Order` root for one order. The client and responsible are read once per unit of work (its context keeps them).
     public static async Task<Dictionary<string, object?>> DescribeAsync(StoreDb db, Order order, CancellationToken ct)
     {
-        var client = await db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).FirstOrDefaultAsync(c => c.Id == order.ClientId, ct);
-        var responsible = order.ResponsibleId is { } id ? await db.Employees.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct) : null;
+        var client = await ClientAsync(db, order.ClientId, ct);
+        var responsible = order.ResponsibleId is { } id ? await db.Employees.FindAsync([id], ct) : null;
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Id"] = order.Id,
@@ -55,5 +56,13 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
                 ["Phone"] = responsible?.Phone,
             },
         };
+    }
+
+    private static async Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct)
+    {
+        if (db.Clients.Local.FindEntry(clientId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
+            && tracked.Collection(c => c.Emails).IsLoaded && tracked.Collection(c => c.Phones).IsLoaded)
+            return tracked.Entity;
+        return await db.Clients.Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery().FirstOrDefaultAsync(c => c.Id == clientId, ct);
     }
 }

@@ -12,6 +12,7 @@ using Automation.Rules.Triggers;
 using Automation.Workflows.Activities;
 using Automation.Workflows.Builtins;
 using Automation.Workflows.Expressions;
+using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,54 +23,68 @@ namespace Automation.Rules.Pipeline;
 /// the same unit of work as the move.
 public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expressions, TimeProvider clock)
 {
+    private const int MaxAttempts = 5;
+
+    /// Processes a stored event in a unit of work of its own (the inbox pump, or a receiver whose first attempt
+    /// failed). When a step of another node or flow commits first on the same instance or bookmark, it starts over.
     public async Task<EventOutcome> ProcessAsync(long eventId, CancellationToken ct = default)
     {
-        var engine = pipeline.Engine;
-        InboxEvent? pending;
-        ClientTarget? client = null;
-        // A plain read: on SQLite a unit of work would queue behind every writer just to look.
-        await using (var connection = await engine.Database.OpenConnectionAsync(ct))
-        await using (var peek = StoreDb.Create(connection, null, StoreProviders.Of(engine.Database.Provider)))
+        for (var attempt = 1; ; attempt++)
         {
-            pending = await peek.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
-            if (pending is { OrderId: null, ClientRef: { } reference, ProcessedAt: null }) client = await ClientTargetAsync(peek, reference, ct);
+            try
+            {
+                await using var work = await pipeline.Engine.Database.BeginAsync(ct);
+                var db = work.Db<StoreDb>();
+                await RowLocks.LockInboxEventAsync(db, eventId, ct);
+                var inboxEvent = await db.InboxEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct);
+                if (inboxEvent is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
+                if (inboxEvent.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, inboxEvent.OrderId, "already processed: " + inboxEvent.Outcome);
+                var outcome = await ProcessAsync(work, inboxEvent, ct);
+                await work.CommitAsync(ct);
+                return outcome;
+            }
+            catch (Exception conflict) when (attempt < MaxAttempts && conflict is DbUpdateConcurrencyException or BookmarkGoneException)
+            {
+            }
         }
-        if (pending is null) return EventOutcome.NotMoved(eventId, null, $"event {eventId} does not exist");
-        if (pending.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, pending.OrderId, "already processed: " + pending.Outcome);
-        var data = JsonNode.Parse(pending.Data) as JsonObject ?? new JsonObject();
-        IReadOnlyList<long> orders = pending.OrderId is { } named ? [named] : client?.OpenOrders ?? [];
+    }
 
-        // Waits on this event (Elsa.Event with the event type as its name) resume in their own steps first.
+    /// Processes an event inside the caller's unit of work (e.g. the one that stored it), which commits the outcome:
+    /// resumes the order's workflows waiting for the event, lets the first eligible trigger move the order, and marks
+    /// the event processed.
+    public async Task<EventOutcome> ProcessAsync(StepUnitOfWork work, InboxEvent inboxEvent, CancellationToken ct)
+    {
+        var engine = pipeline.Engine;
+        var db = work.Db<StoreDb>();
+        var client = inboxEvent is { OrderId: null, ClientRef: { } reference } ? await ClientTargetAsync(work, db, reference, ct) : null;
+        var data = JsonNode.Parse(inboxEvent.Data) as JsonObject ?? new JsonObject();
+        IReadOnlyList<long> orders = inboxEvent.OrderId is { } named ? [named] : client?.OpenOrders ?? [];
+
+        // Waits on this event (Elsa.Event with the event type as its name) resume first, in the same unit of work.
         var resumed = 0;
         foreach (var waitingOrder in orders)
-            resumed += (await engine.ResumeAsync(new Stimulus(Event.TypeName, Event.Payload(pending.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count;
-        if (pending.OrderId is { } order && data["waitKey"] is JsonValue key && key.TryGetValue<string>(out var waitKey))
-            resumed += (await engine.ResumeAsync(RuleWait.Stimulus(waitKey, order), data, ct)).Count;
-        var clientActivity = EventTypes.ClientActivities.Contains(pending.Type);
+            resumed += (await engine.ResumeAsync(work, new Stimulus(Event.TypeName, Event.Payload(inboxEvent.Type), OrderPipeline.OrderIdText(waitingOrder)), data, ct)).Count;
+        if (inboxEvent.OrderId is { } order && data["waitKey"] is JsonValue key && key.TryGetValue<string>(out var waitKey))
+            resumed += (await engine.ResumeAsync(work, RuleWait.Stimulus(waitKey, order), data, ct)).Count;
+        var clientActivity = EventTypes.ClientActivities.Contains(inboxEvent.Type);
         if (clientActivity)
             foreach (var waitingOrder in orders)
-                resumed += (await engine.ResumeAsync(RuleWait.Stimulus(RuleWait.ClientActivity, waitingOrder),
-                    new JsonObject { ["eventId"] = eventId, ["eventType"] = pending.Type, ["data"] = data.DeepClone() }, ct)).Count;
+                resumed += (await engine.ResumeAsync(work, RuleWait.Stimulus(RuleWait.ClientActivity, waitingOrder),
+                    new JsonObject { ["eventId"] = inboxEvent.Id, ["eventType"] = inboxEvent.Type, ["data"] = data.DeepClone() }, ct)).Count;
 
-        await using var work = await engine.Database.BeginAsync(ct);
-        var db = work.Db<StoreDb>();
-        await RowLocks.LockInboxEventAsync(db, eventId, ct);
-        var inboxEvent = await db.InboxEvents.FirstAsync(e => e.Id == eventId, ct);
-        if (inboxEvent.ProcessedAt is not null) return EventOutcome.NotMoved(eventId, inboxEvent.OrderId, "already processed: " + inboxEvent.Outcome);
         var outcome = inboxEvent.OrderId is { } orderId
             ? await MoveByTriggersAsync(work, db, new OrderEvent(inboxEvent.Type, orderId, data), ct)
             : await FanOutAsync(work, db, inboxEvent, client, data, ct);
-        if (clientActivity) await new WaitMarkers(db, clock).CompleteOnClientActivityAsync(orders, pending.Type, ct);
-        outcome = outcome with { EventId = eventId, ResumedWaits = resumed };
+        if (clientActivity) await new WaitMarkers(db, clock).CompleteOnClientActivityAsync(orders, inboxEvent.Type, ct);
+        outcome = outcome with { EventId = inboxEvent.Id, ResumedWaits = resumed };
         inboxEvent.ProcessedAt = clock.GetUtcNow();
         inboxEvent.LockedUntil = null;
         inboxEvent.Outcome = outcome.Describe();
-        await work.CommitAsync(ct);
         return outcome;
     }
 
     /// An event naming only the client reaches each of the client's open orders, one move per order (domain.md §2).
-    private async Task<EventOutcome> FanOutAsync(Workflows.Persistence.StepUnitOfWork work, StoreDb db, InboxEvent e, ClientTarget? client,
+    private async Task<EventOutcome> FanOutAsync(StepUnitOfWork work, StoreDb db, InboxEvent e, ClientTarget? client,
         JsonObject data, CancellationToken ct)
     {
         if (e.ClientRef is null) return EventOutcome.NotMoved(0, null, "the event names no order and no client");
@@ -84,11 +99,11 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
     }
 
     /// The client an event names and its open orders: not canceled, not in a final (success/failure) status.
-    private async Task<ClientTarget?> ClientTargetAsync(StoreDb db, string reference, CancellationToken ct)
+    private async Task<ClientTarget?> ClientTargetAsync(StepUnitOfWork work, StoreDb db, string reference, CancellationToken ct)
     {
         var parsed = JsonSerializer.Deserialize<ClientRef>(reference, JsonSerializerOptions.Web);
         if (parsed is null || await new ClientDirectory(db, clock).FindAsync(parsed, ct) is not { } client) return null;
-        var final = (await pipeline.PublishedAsync(ct)).Statuses.Where(s => s.IsFinal).Select(s => s.Code).ToList();
+        var final = (await pipeline.PublishedAsync(work, ct)).Statuses.Where(s => s.IsFinal).Select(s => s.Code).ToList();
         var open = await db.Orders.AsNoTracking().Where(o => o.ClientId == client.Id && !o.IsCanceled && !final.Contains(o.Status))
             .OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(ct);
         return new ClientTarget(client.Id, open);
@@ -96,12 +111,12 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
 
     private sealed record ClientTarget(long ClientId, IReadOnlyList<long> OpenOrders);
 
-    private async Task<EventOutcome> MoveByTriggersAsync(Workflows.Persistence.StepUnitOfWork work, StoreDb db, OrderEvent e, CancellationToken ct)
+    private async Task<EventOutcome> MoveByTriggersAsync(StepUnitOfWork work, StoreDb db, OrderEvent e, CancellationToken ct)
     {
         await RowLocks.LockOrderAsync(db, e.OrderId, ct);
-        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == e.OrderId, ct);
+        var order = await new OrderBook(db, clock).FindAsync(e.OrderId, ct);
         if (order is null) return EventOutcome.NotMoved(0, e.OrderId, $"order {e.OrderId} does not exist");
-        var pipelineNow = await pipeline.PublishedAsync(ct);
+        var pipelineNow = await pipeline.PublishedAsync(work, ct);
         var current = pipelineNow.Statuses.FirstOrDefault(s => s.Code == order.Status);
         var currentIndex = current is null ? -1 : pipelineNow.Statuses.ToList().IndexOf(current);
         var candidates = pipelineNow.TriggersFor(e.Type);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Automation.Orders;
 using Automation.Orders.Activities;
@@ -22,31 +23,34 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
 
     private readonly PipelineOptions _options = options ?? new PipelineOptions();
     private volatile PublishedPipeline? _published;
+    // What each open unit of work has seen, so that one event's processing reads the published set once.
+    private readonly ConditionalWeakTable<StepUnitOfWork, PublishedPipeline> _perUnit = new();
 
     public WorkflowEngine Engine => engine;
 
     /// Published status workflows, ordered by sort (then code).
-    public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default) => (await PublishedAsync(ct)).Statuses;
+    public async Task<IReadOnlyList<OrderStatus>> ListStatusesAsync(CancellationToken ct = default) => (await PublishedAsync(null, ct)).Statuses;
 
-    /// The published pipeline: one light query for the published version ids; statuses and their triggers are read
-    /// from the compiled versions once per published set and kept until a different set is published.
-    internal async Task<PublishedPipeline> PublishedAsync(CancellationToken ct)
+    /// The published pipeline: one light query for the published version ids (once per unit of work when given one);
+    /// statuses and their triggers are read from the compiled versions once per published set and kept until a
+    /// different set is published.
+    internal async Task<PublishedPipeline> PublishedAsync(StepUnitOfWork? work, CancellationToken ct)
     {
-        List<(string DefinitionId, string VersionId)> published;
-        await using (var connection = await engine.Database.OpenConnectionAsync(ct))
-        await using (var db = WorkflowDb.Create(connection, engine.Database.Provider))
-            published = (await db.Definitions.AsNoTracking().Where(d => d.IsPublished).Select(d => new { d.DefinitionId, d.Id }).ToListAsync(ct))
-                .Select(d => (d.DefinitionId, d.Id)).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
+        if (work is not null && _perUnit.TryGetValue(work, out var seen)) return seen;
+        var published = (await engine.PublishedVersionsAsync(work, ct)).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
         var key = string.Join('|', published.Select(p => p.VersionId));
-        if (_published is { } cached && cached.Key == key) return cached;
-        var workflows = new List<(OrderStatus Status, CompiledWorkflow Workflow)>();
-        foreach (var (definitionId, versionId) in published)
+        if (_published is not { } current || current.Key != key)
         {
-            var workflow = await engine.Definitions.GetVersionAsync(versionId, ct);
-            if (OrderStatus.Read(workflow.Definition.CustomProperties, definitionId) is { } status) workflows.Add((status, workflow));
+            var workflows = new List<(OrderStatus Status, CompiledWorkflow Workflow)>();
+            foreach (var (definitionId, versionId) in published)
+            {
+                var workflow = await engine.Definitions.GetVersionAsync(versionId, ct);
+                if (OrderStatus.Read(workflow.Definition.CustomProperties, definitionId) is { } status) workflows.Add((status, workflow));
+            }
+            current = new PublishedPipeline(key, workflows.OrderBy(w => w.Status.Sort).ThenBy(w => w.Status.Code, StringComparer.Ordinal).ToList());
+            _published = current;
         }
-        var current = new PublishedPipeline(key, workflows.OrderBy(w => w.Status.Sort).ThenBy(w => w.Status.Code, StringComparer.Ordinal).ToList());
-        _published = current;
+        if (work is not null) _perUnit.AddOrUpdate(work, current);
         return current;
     }
 
@@ -75,12 +79,12 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     /// Enters a status inside the caller's unit of work. Unknown status codes are a DomainException naming the code.
     public async Task<StatusMove> EnterStatusAsync(StepUnitOfWork work, long orderId, string statusCode, StatusCause cause, CancellationToken ct = default)
     {
-        var statuses = await ListStatusesAsync(ct);
+        var statuses = (await PublishedAsync(work, ct)).Statuses;
         var target = statuses.FirstOrDefault(s => s.Code == statusCode.Trim())
             ?? throw DomainException.Invalid("status", $"'{statusCode}' is not a published order status (known: {string.Join(", ", statuses.Select(s => s.Code))})");
         var db = work.Db<StoreDb>();
         await RowLocks.LockOrderAsync(db, orderId, ct);
-        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) ?? throw DomainException.OrderNotFound(orderId);
+        var order = await new OrderBook(db, clock).FindAsync(orderId, ct) ?? throw DomainException.OrderNotFound(orderId);
         var from = order.Status;
         if (cause.Kind == StatusCauseKind.Rule && await RuleMovesInWindowAsync(db, orderId, ct) >= _options.MaxRuleMoves)
         {
@@ -118,15 +122,9 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     private async Task CancelRunningAsync(StepUnitOfWork work, long orderId, StatusCause cause, string reason, IReadOnlyList<OrderStatus>? statuses,
         CancellationToken ct)
     {
-        var correlation = OrderIdText(orderId);
-        string[] open = [nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
-        var query = work.Workflows.Instances.Where(i => i.CorrelationId == correlation && open.Contains(i.Status));
-        if (statuses is not null)
-        {
-            var definitions = statuses.Select(s => s.DefinitionId).ToArray();
-            query = query.Where(i => definitions.Contains(i.DefinitionId));
-        }
-        var ids = await query.Select(i => i.Id).ToListAsync(ct);
+        var definitions = statuses?.Select(s => s.DefinitionId).ToHashSet(StringComparer.Ordinal);
+        var ids = (await engine.OpenInstancesAsync(work, OrderIdText(orderId), ct))
+            .Where(i => definitions is null || definitions.Contains(i.DefinitionId)).Select(i => i.InstanceId).ToList();
         if (cause.InstanceId is { } own && !ids.Contains(own)) ids.Add(own);
         foreach (var id in ids) await engine.CancelAsync(work, id, reason, ct);
     }

@@ -104,13 +104,8 @@ public abstract class RuleActivity : Activity
     {
         if (!long.TryParse(context.Instance.CorrelationId, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
             throw new InvalidOperationException($"A rule runs for an order, but this workflow's correlation id '{context.Instance.CorrelationId}' is not an order id.");
-        var db = context.Work.Db<StoreDb>();
-        // Rules of one step share the step's context: the order a rule before loaded (and maybe changed) is the one to use.
-        if (db.ChangeTracker.Entries<Order>().FirstOrDefault(e => e.Entity.Id == orderId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
-            && tracked.Collection(o => o.Shipments).IsLoaded && tracked.Collection(o => o.Payments).IsLoaded)
-            return tracked.Entity;
-        return await db.Orders.Include(o => o.Shipments).Include(o => o.Payments).AsSplitQuery()
-            .FirstOrDefaultAsync(o => o.Id == orderId, context.CancellationToken)
+        // Rules of one step (and of one unit of work) share the order loaded first, with the changes made to it so far.
+        return await new OrderBook(context.Work.Db<StoreDb>(), context.Clock).FindAsync(orderId, context.CancellationToken)
             ?? throw Automation.Orders.DomainException.OrderNotFound(orderId);
     }
 }

@@ -8,7 +8,7 @@ namespace Automation.Rules.Triggers;
     Description = "Moves the order here when the client asks for a callback.")]
 public sealed class CallbackTrigger : OrderTrigger
 {
-    [Input(Category = TriggerCategory, DisplayName = "Form", Description = "The id of the callback form; empty = any callback form.")]
+    [Input(Category = TriggerCategory, DisplayName = "Form", OptionsProvider = "CallbackForms", Description = "The id of the callback form; empty = any callback form.")]
     public Input<string> FormId { get; init; } = new("");
 
     public override string EventType => EventTypes.CallbackRequested;

@@ -8,7 +8,7 @@ namespace Automation.Rules.Triggers;
     Description = "Moves the order here when the client submits a CRM form.")]
 public sealed class FormSubmittedTrigger : OrderTrigger
 {
-    [Input(Category = TriggerCategory, DisplayName = "Form", Description = "The id of the CRM form; empty = any form.")]
+    [Input(Category = TriggerCategory, DisplayName = "Form", OptionsProvider = "Forms", Description = "The id of the CRM form; empty = any form.")]
     public Input<string> FormId { get; init; } = new("");
 
     public override string EventType => EventTypes.FormSubmitted;

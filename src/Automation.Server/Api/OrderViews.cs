@@ -25,8 +25,8 @@ public sealed record OrderView(
 public sealed record ClientView(long Id, string Kind, string Name, IReadOnlyList<ContactView> Emails, IReadOnlyList<ContactView> Phones, string? VisitorId)
 {
     public static ClientView Of(Client c) => new(c.Id, c.Kind.ToString(), c.Name,
-        c.Emails.Select(e => new ContactView(e.Value, e.Type.ToString())).ToList(),
-        c.Phones.Select(p => new ContactView(p.Value, p.Type.ToString())).ToList(), c.VisitorId);
+        c.Emails.OrderBy(e => e.Id).Select(e => new ContactView(e.Value, e.Type.ToString())).ToList(),
+        c.Phones.OrderBy(p => p.Id).Select(p => new ContactView(p.Value, p.Type.ToString())).ToList(), c.VisitorId);
 }
 
 public sealed record ContactView(string Value, string Type);

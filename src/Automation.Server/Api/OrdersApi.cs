@@ -123,10 +123,12 @@ public static class OrdersApi
 
     internal static Task<OrderView> ReadAsync(StoreAccess store, long id, CancellationToken ct) => store.ReadAsync(async db =>
     {
-        var order = await db.Orders.AsNoTracking().Include(o => o.Shipments).Include(o => o.Payments).AsSplitQuery()
+        // One order: single queries (its few shipments and payments, its client's few emails and phones).
+        var order = await db.Orders.AsNoTracking().Include(o => o.Shipments).Include(o => o.Payments).AsSingleQuery()
             .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw DomainException.OrderNotFound(id);
-        var clients = await ClientsAsync(db, [order.ClientId], ct);
-        return OrderView.Of(order, clients.GetValueOrDefault(order.ClientId));
+        var client = await db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery()
+            .FirstOrDefaultAsync(c => c.Id == order.ClientId, ct);
+        return OrderView.Of(order, client);
     }, ct);
 
     private static async Task<Dictionary<long, Client>> ClientsAsync(StoreDb db, IEnumerable<long> ids, CancellationToken ct)

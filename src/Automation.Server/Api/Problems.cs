@@ -41,6 +41,7 @@ public static partial class Problems
         BadHttpRequestException e => Problem(e.StatusCode, "Bad request", e.InnerException?.Message ?? e.Message, "bad_request"),
         JsonException json => Problem(400, "Malformed JSON", DescribeJson(json), "malformed_json"),
         WorkflowNotFoundException e => Problem(404, "Workflow not found", e.Message, "workflow_not_found"),
+        StartActivityNotFoundException e => Problem(400, "Invalid request", e.Message, "start_activity_not_found"),
         _ => Problem(500, "Internal error", "The server failed to handle the request; the error is in its log.", "internal_error"),
     };
 

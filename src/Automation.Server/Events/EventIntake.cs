@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Events;
 
-/// Events enter through the inbox (DESIGN.md §4): stored first, with a lease held by the receiver, then processed right
-/// away; if processing does not finish (a crash, an error), the inbox pump takes the event over when the lease ends.
+/// Events enter through the inbox (DESIGN.md §4). Usually an event is stored and processed in one unit of work: the
+/// change that raised it (or its arrival), the workflows it resumes, the status it moves the order to and the rules
+/// that run there commit together or not at all. When processing fails, the change or arrival is committed alone with
+/// a lease held by this receiver and processed once more; if that fails too, the inbox pump takes the event over when
+/// the lease ends. Nothing a caller was told is stored is ever lost to a failure of its processing.
 public sealed class EventIntake(
     WorkflowDatabase database, EventProcessor processor, FloodGuard flood, TimeProvider clock, IOptions<PipelineSettings> settings,
     ILogger<EventIntake> log)
@@ -18,46 +21,79 @@ public sealed class EventIntake(
     /// event and its outcome.
     public async Task<Intake> ReceiveAsync(InboxEvent incoming, CancellationToken ct)
     {
-        InboxAcceptance accepted;
         FloodDrop? dropped = null;
-        await using (var work = await database.BeginAsync(ct))
+        var counted = false;
+        var (accepted, outcomes) = await StoreAndProcessAsync<InboxAcceptance>(async db =>
         {
-            incoming.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
-            accepted = await new EventInbox(work.Db<StoreDb>(), clock).AcceptAsync(incoming, ct);
-            // The flood guard counts new events only: a repeated key is answered as a repeat.
-            if (!accepted.AlreadyReceived && incoming.OrderId is { } orderId)
+            // A copy per attempt: a rolled-back attempt leaves its generated id and outcome on the entity it stored.
+            var accepted = await new EventInbox(db, clock).AcceptAsync(incoming.Copy(), ct);
+            if (accepted.AlreadyReceived) return (accepted, []);
+            // The flood guard counts new events only (a repeated key is answered as a repeat), each once whatever the attempts.
+            if (!counted && incoming.OrderId is { } orderId) (dropped, counted) = (flood.Count(orderId), true);
+            if (dropped is not null)
             {
-                dropped = flood.Count(orderId);
-                if (dropped is not null) await flood.DropAsync(work.Db<StoreDb>(), accepted.Event, dropped, ct);
+                await flood.DropAsync(db, accepted.Event, dropped, ct);
+                return (accepted, []);
             }
-            await work.CommitAsync(ct);
-        }
+            return (accepted, [accepted.Event]);
+        }, ct);
         if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
-        ServiceMetrics.Received(accepted.Event.Type);
-        if (dropped is not null) return new Intake(accepted.Event, AlreadyReceived: false, Outcome: null) { Dropped = dropped };
-        return new Intake(accepted.Event, AlreadyReceived: false, await ProcessAsync(accepted.Event.Id, ct));
+        if (dropped is not null)
+        {
+            ServiceMetrics.Received(accepted.Event.Type);
+            return new Intake(accepted.Event, AlreadyReceived: false, Outcome: null) { Dropped = dropped };
+        }
+        return new Intake(accepted.Event, AlreadyReceived: false, outcomes.FirstOrDefault());
     }
 
-    /// Runs a change of the store that may raise events (a payment, a shipment update, a cancellation), commits it
-    /// with those events held for this caller, then processes them in order.
-    public async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> ChangeAsync<T>(Func<StoreDb, Task<T>> change, CancellationToken ct)
+    /// Runs a change of the store that may raise events (a payment, a shipment update, a cancellation) and processes
+    /// the events it raised, in order.
+    public async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> ChangeAsync<T>(Func<StoreDb, Task<T>> change, CancellationToken ct) =>
+        await StoreAndProcessAsync(async db =>
+        {
+            var result = await change(db);
+            // The store's services save as they go; the events this change raised are the unprocessed ones it tracks.
+            var raised = db.ChangeTracker.Entries<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).OrderBy(e => e.Id).ToList();
+            return (result, raised);
+        }, ct);
+
+    /// The change (which stores the events to process) and the processing, in one unit of work; on a failure of the
+    /// processing, the change in a unit of its own and each event processed after it.
+    private async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> StoreAndProcessAsync<T>(
+        Func<StoreDb, Task<(T Result, IReadOnlyList<InboxEvent> Events)>> change, CancellationToken ct)
     {
-        T result;
-        List<InboxEvent> raised;
         await using (var work = await database.BeginAsync(ct))
         {
-            var db = work.Db<StoreDb>();
-            result = await change(db);
-            // The store's services save as they go; the events this change raised are the unprocessed ones it tracks.
-            raised = db.ChangeTracker.Entries<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).ToList();
-            foreach (var e in raised) e.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
-            await work.CommitAsync(ct);
+            var (result, events) = await change(work.Db<StoreDb>());
+            try
+            {
+                var outcomes = new List<EventOutcome>(events.Count);
+                foreach (var e in events) outcomes.Add(await processor.ProcessAsync(work, e, ct));
+                await work.CommitAsync(ct);
+                foreach (var e in events) ServiceMetrics.Received(e.Type);
+                foreach (var outcome in outcomes) ServiceMetrics.Processed(outcome);
+                return (result, outcomes);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                log.LogWarning(error, "Processing events {EventIds} with the change that raised them failed; committing the change alone",
+                    string.Join(", ", events.Select(e => e.Id)));
+            }
         }
-        foreach (var e in raised) ServiceMetrics.Received(e.Type);
-        var outcomes = new List<EventOutcome>();
-        foreach (var e in raised.OrderBy(e => e.Id))
-            if (await ProcessAsync(e.Id, ct) is { } outcome) outcomes.Add(outcome);
-        return (result, outcomes);
+        T stored;
+        List<long> pending;
+        await using (var work = await database.BeginAsync(ct))
+        {
+            var (result, events) = await change(work.Db<StoreDb>());
+            foreach (var e in events) e.LockedUntil = clock.GetUtcNow() + settings.Value.EventLease;
+            await work.CommitAsync(ct);
+            foreach (var e in events) ServiceMetrics.Received(e.Type);
+            (stored, pending) = (result, events.Select(e => e.Id).ToList());
+        }
+        var later = new List<EventOutcome>();
+        foreach (var id in pending)
+            if (await ProcessAsync(id, ct) is { } outcome) later.Add(outcome);
+        return (stored, later);
     }
 
     /// Processes one stored event; null when it failed: it stays in the inbox, its lease is let go, and the inbox pump

@@ -33,10 +33,10 @@ public sealed class WaitEnds(ISchedulerFactory schedulers, StoreAccess store, Ti
     public async Task<int> ReconcileAsync(CancellationToken ct)
     {
         var open = await store.ReadAsync(db => new WaitMarkers(db, clock).ListOpenAsync(ct), ct);
+        var scheduled = (await (await schedulers.GetScheduler(ct)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), ct)).Select(k => k.Name).ToHashSet();
         var missing = 0;
-        foreach (var (id, end) in open)
+        foreach (var (id, end) in open.Where(o => !scheduled.Contains(o.Id.ToString(CultureInfo.InvariantCulture))))
         {
-            if (await IsScheduledAsync(id, ct)) continue;
             await ScheduleAsync(id, end, ct);
             missing++;
         }

@@ -70,6 +70,8 @@ public static class AutomationServices
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ServiceSecrets>();
         services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<Api.CrmForms>();
+        services.AddSingleton(sp => new WorkflowReferences(sp.GetRequiredService<Api.CrmForms>(), sp.GetRequiredService<StorageSettings>()));
         services.AddSingleton<WorkflowDirectory>();
         services.AddSingleton<FloodGuard>();
         services.AddSingleton<EventIntake>();

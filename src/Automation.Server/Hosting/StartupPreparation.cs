@@ -10,8 +10,8 @@ using Quartz;
 
 namespace Automation.Server.Hosting;
 
-/// Before anything else runs: migrate the database, publish the workflow files (refusing to start on invalid ones),
-/// seed the configured employees, and say where the service keeps its secrets. Nodes sharing a PostgreSQL database do
+/// Before anything else runs: migrate the database, seed the configured employees, publish the workflow files
+/// (refusing to start on invalid ones), and say where the service keeps its secrets. Nodes sharing a PostgreSQL database do
 /// this one at a time (an advisory lock), so two nodes starting together neither migrate nor publish twice.
 public sealed class StartupPreparation(
     WorkflowDatabase database, StorageSettings storage, WorkflowDirectory workflows, ServiceSecrets secrets,
@@ -26,8 +26,9 @@ public sealed class StartupPreparation(
             await ChannelsDatabase.MigrateAsync(storage.ConnectionString, storage.WorkflowProvider, ct);
             // Creating the scheduler provisions Quartz's tables; inside the lock, so two nodes do not race on them.
             await schedulers.GetScheduler(ct);
-            await workflows.SyncAsync(ct);
+            // Employees first: the workflows' settings may name them.
             await SeedEmployeesAsync(ct);
+            await workflows.SyncAsync(ct);
         }
         if (secrets.ApiKeyGenerated)
             log.LogWarning("API key (Authorization: ApiKey <key> or X-Api-Key): {ApiKey} (generated, kept in data/secrets.json; set Security:ApiKey to choose one)", secrets.ApiKey);

@@ -11,14 +11,10 @@ using Automation.Workflows.Descriptors;
 namespace Automation.Server.Studio;
 
 /// Choices of dropdown inputs that come from the database or the configuration (an input's `OptionsProvider`): employees, order
-/// statuses, user lists, document templates and mailboxes. Studio reloads the descriptors after every save, so the lists stay current without Studio's refresh calls.
-public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, TimeProvider clock, ActivityRegistry registry, MailOptions mail)
+/// statuses, user lists, document templates, mailboxes and CRM forms (all, or callback forms only; empty = any form). Studio reloads the descriptors after every save, so the lists stay current without Studio's refresh calls.
+public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, TimeProvider clock, MailOptions mail, CrmForms forms)
 {
-    // Read from the inputs' attributes: the descriptors name the provider only for plain dropdowns, not check lists.
-    private readonly Dictionary<(string, int, string), string> _providers = registry.Types
-        .SelectMany(t => t.Inputs.Where(i => i.Attribute.OptionsProvider is not null)
-            .Select(i => (Key: (t.TypeName, t.Version, i.Name), Provider: i.Attribute.OptionsProvider!)))
-        .ToDictionary(p => p.Key, p => p.Provider);
+    private static readonly SelectItem AnyForm = new("any form", "");
 
     /// The items a provider offers now, or null for a provider this server does not know.
     public async Task<IReadOnlyList<SelectItem>?> ItemsAsync(string provider, CancellationToken ct) => provider switch
@@ -30,6 +26,8 @@ public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, T
             .Select(l => new SelectItem(l.Name, l.Id.ToString(CultureInfo.InvariantCulture))).ToList(),
         "DocumentTemplates" => (await store.ReadAsync(db => new CrmDocuments(db, clock).ListTemplatesAsync(ct), ct))
             .Select(t => new SelectItem(t.Name, t.Id.ToString(CultureInfo.InvariantCulture))).ToList(),
+        "Forms" => [AnyForm, .. forms.All.Select(f => new SelectItem($"{f.Name} ({f.Id})", f.Id))],
+        "CallbackForms" => [AnyForm, .. forms.CallbackForms.Select(f => new SelectItem($"{f.Name} ({f.Id})", f.Id))],
         "Mailboxes" => [new SelectItem("auto (the one used last)", "auto"), .. mail.Mailboxes.Select(m => new SelectItem($"{m.Name} ({m.FromAddress})", m.Name))],
         _ => null,
     };
@@ -73,8 +71,9 @@ public sealed class DropdownOptions(StoreAccess store, OrderPipeline pipeline, T
         return specifications;
     }
 
-    private string? ProviderOf(ActivityDescriptor descriptor, InputDescriptor input) =>
-        _providers.GetValueOrDefault((descriptor.TypeName, descriptor.Version, input.Name));
+    /// The provider a descriptor names for an input's list (dropdown, check list or radio list), if any.
+    private static string? ProviderOf(ActivityDescriptor descriptor, InputDescriptor input) =>
+        input.UiSpecifications?["providerName"] is JsonValue v && v.TryGetValue<string>(out var provider) ? provider : null;
 }
 
 /// One choice of a dropdown.

@@ -29,9 +29,9 @@ public static class ElsaDescriptorsApi
         elsa.MapGet("/features/installed/{fullName}", (string fullName) =>
             Api.Problems.Result(404, "Not found", $"Feature '{fullName}' is not installed.", "feature_not_installed")).WithTags("Elsa Studio");
         elsa.MapGet("/package/version", () => ElsaJson.Ok(new { packageVersion = StudioFiles.PackageVersion })).WithTags("Elsa Studio");
-        // No IntelliSense declarations: Studio then edits JavaScript without completion.
-        elsa.MapPost("/scripting/javascript/type-definitions/{definitionId}", (string definitionId) => TypedResults.Text("", "text/plain"))
-            .WithTags("Elsa Studio");
+        // IntelliSense for JavaScript inputs: the outputs of the workflow's activities, per-activity ones included.
+        elsa.MapPost("/scripting/javascript/type-definitions/{definitionId}", async (string definitionId, JavaScriptDeclarations declarations, CancellationToken ct) =>
+            TypedResults.Text(await declarations.ForAsync(definitionId, ct), "text/plain")).WithTags("Elsa Studio");
         return elsa;
     }
 
@@ -75,8 +75,8 @@ public static class ElsaDescriptorsApi
         new($"Elsa.Workflows.WorkflowInstanceStorageDriver, {ElsaCore}", "Workflow Instance", 0, false),
     ];
 
-    private static async Task<IResult> ActivitiesAsync(ActivityRegistry registry, DropdownOptions options, CancellationToken ct) =>
-        ElsaJson.List(await options.FillAsync(registry.Descriptors, ct));
+    private static async Task<IResult> ActivitiesAsync(ActivityRegistry registry, DropdownOptions options, MissingActivityTypes missing, CancellationToken ct) =>
+        ElsaJson.List([.. await options.FillAsync(registry.Descriptors, ct), .. await missing.DescriptorsAsync(ct)]);
 
     private static async Task<IResult> OptionsAsync(string typeName, string propertyName, ActivityRegistry registry, DropdownOptions options, CancellationToken ct)
     {

@@ -105,9 +105,12 @@ public static class ElsaWorkflowDefinitionsApi
             : ElsaJson.NotFound($"Workflow definition '{definitionId}' does not exist.");
 
     private static async Task<IResult> RevertAsync(string definitionId, int version, StudioWorkflows workflows, CancellationToken ct) =>
-        await workflows.RevertAsync(definitionId, version, ct) is { } draft
-            ? ElsaJson.Ok(DefinitionViews.Definition(draft))
-            : ElsaJson.NotFound($"Workflow definition '{definitionId}' has no version {version}.");
+        await workflows.RevertAsync(definitionId, version, ct) switch
+        {
+            null => ElsaJson.NotFound($"Workflow definition '{definitionId}' has no version {version}."),
+            { Definition: { } draft } => ElsaJson.Ok(DefinitionViews.Definition(draft)),
+            var refused => SaveResult(refused),
+        };
 
     private static async Task<IResult> ExportAsync(string definitionId, string? versionOptions, StudioWorkflows workflows, CancellationToken ct)
     {
@@ -121,7 +124,8 @@ public static class ElsaWorkflowDefinitionsApi
     {
         // Studio's import sends the model itself; `{ "model": … }` is accepted too.
         var definition = model["model"] as JsonObject ?? model;
-        return ElsaJson.Ok(DefinitionViews.Definition((await workflows.SaveAsync(definition, publish: false, ct)).Definition));
+        var outcome = await workflows.SaveAsync(definition, publish: false, ct);
+        return outcome.Definition is { } saved ? ElsaJson.Ok(DefinitionViews.Definition(saved)) : SaveResult(outcome);
     }
 
     private static async Task<IResult> IsNameUniqueAsync(string? name, string? definitionId, StudioWorkflows workflows, CancellationToken ct)
@@ -185,6 +189,10 @@ public static class ElsaWorkflowDefinitionsApi
 
     private static IResult SaveResult(SaveOutcome outcome)
     {
+        if (outcome.Definition is null)
+            return ElsaJson.ValidationProblem(
+                $"Not saved: {outcome.ValidationErrors.Count} activit(ies) of a type this server does not have; remove them or bring their type back. Nothing was stored.",
+                outcome.ValidationErrors);
         if (outcome.ValidationErrors.Count > 0)
             return ElsaJson.ValidationProblem(
                 $"Not published: {outcome.ValidationErrors.Count} problem(s); the changes are kept as draft version {outcome.Definition.Version}.",

@@ -12,6 +12,8 @@ public static class StudioEndpoints
         .AddSingleton<WorkflowFileStore>()
         .AddSingleton<StudioWorkflows>()
         .AddSingleton<DropdownOptions>()
+        .AddSingleton<MissingActivityTypes>()
+        .AddSingleton<JavaScriptDeclarations>()
         .AddSingleton<PipelineOverview>();
 
     public static WebApplication MapElsaStudio(this WebApplication app)

@@ -30,6 +30,9 @@ public sealed class StudioWorkflows(
     {
         var definition = WorkflowFileLayout.FromStudio(model);
         if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = Ids.NewShort();
+        // An activity nothing here can run or describe is not stored, not even as a draft: the save is refused naming it.
+        var unknown = files.UnknownActivityTypes(definition);
+        if (unknown.Count > 0) return new SaveOutcome(null, false, unknown);
         return await directory.ExclusiveAsync(() => SaveExclusiveAsync(definition, publish, ct), ct);
     }
 
@@ -68,12 +71,11 @@ public sealed class StudioWorkflows(
         return true;
     }
 
-    /// Makes an older version the latest draft again.
-    public async Task<DefinitionRecord?> RevertAsync(string definitionId, int version, CancellationToken ct)
+    /// Makes an older version the latest draft again; null when there is no such version.
+    public async Task<SaveOutcome?> RevertAsync(string definitionId, int version, CancellationToken ct)
     {
         var old = await FindAsync(definitionId, VersionOptions.SpecificVersion(version), ct);
-        if (old is null) return null;
-        return (await SaveAsync(Parse(old), publish: false, ct)).Definition;
+        return old is null ? null : await SaveAsync(Parse(old), publish: false, ct);
     }
 
     /// Deletes every version of the given definitions, and the file of a published one (the status leaves the
@@ -175,7 +177,7 @@ public sealed class StudioWorkflows(
         // Stored as its file will read (the file's order of activities and properties), so the published version
         // equals its file and the watcher's sync of the write finds nothing to publish.
         var definition = files.AsFileHolds(edited, path);
-        var errors = files.Validate(definition, path);
+        var errors = await files.ValidateAsync(definition, path, ct);
         if (errors.Count == 0)
         {
             try
@@ -198,8 +200,9 @@ public sealed class StudioWorkflows(
         await definitions.FindVersionAsync(saved.Id, ct) ?? throw new InvalidOperationException($"Version '{saved.Id}' of {saved.DefinitionId} was not stored.");
 }
 
-/// What a save did: the version now latest, whether it had been published already, and why a publish was refused.
-public sealed record SaveOutcome(DefinitionRecord Definition, bool AlreadyPublished, IReadOnlyList<ValidationError> ValidationErrors);
+/// What a save did: the version now latest (null when nothing was stored), whether it had been published already, and
+/// why a publish or the save was refused.
+public sealed record SaveOutcome(DefinitionRecord? Definition, bool AlreadyPublished, IReadOnlyList<ValidationError> ValidationErrors);
 
 /// What a delete did: the versions deleted, or why nothing was (orders still in the status, instances still running).
 public sealed record DeleteOutcome(IReadOnlyList<DefinitionRecord> Deleted, IReadOnlyList<string> Refusals);

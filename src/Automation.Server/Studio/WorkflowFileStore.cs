@@ -7,7 +7,7 @@ namespace Automation.Server.Studio;
 
 /// The workflow files behind Studio's publish and unpublish: which file holds a definition, what a new one is called,
 /// validation against the other files, and writing that never leaves a half-written file behind.
-public sealed class WorkflowFileStore(WorkflowDirectory directory, WorkflowValidator validator)
+public sealed class WorkflowFileStore(WorkflowDirectory directory, WorkflowValidator validator, WorkflowReferences references)
 {
     public string Folder => directory.Path;
 
@@ -19,13 +19,15 @@ public sealed class WorkflowFileStore(WorkflowDirectory directory, WorkflowValid
         ReadAll().FirstOrDefault(f => f.Definition.DefinitionId == definitionId).Path;
 
     /// The problems of <paramref name="definition"/> if it were written to <paramref name="path"/>, counting clashes with
-    /// the other files (a definition id or status code used twice).
-    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, string path)
+    /// the other files (a definition id or status code used twice) and settings that name a status of no file, or an
+    /// employee, list, template or form that does not exist.
+    public async Task<IReadOnlyList<ValidationError>> ValidateAsync(WorkflowDefinition definition, string path, CancellationToken ct)
     {
         var name = System.IO.Path.GetFileName(path);
         var others = ReadAll().Where(f => !string.Equals(f.Path, path, StringComparison.Ordinal))
             .Select(f => (f.Definition, System.IO.Path.GetFileName(f.Path)));
-        return validator.ValidateAll(others.Append((definition, name))).Where(e => e.File == name).ToList();
+        var known = await references.LoadAsync(ct);
+        return validator.ValidateAll(others.Append((definition, name)), known).Where(e => e.File == name).ToList();
     }
 
     /// <paramref name="definition"/> as the file at <paramref name="path"/> would hold it once written.
@@ -34,6 +36,10 @@ public sealed class WorkflowFileStore(WorkflowDirectory directory, WorkflowValid
         var existing = File.Exists(path) ? TryParse(path)?.Document : null;
         return WorkflowJson.Parse(WorkflowFileLayout.Write(definition, existing), path);
     }
+
+    /// Activities of <paramref name="definition"/> whose type this server does not have, reported against its file.
+    public IReadOnlyList<ValidationError> UnknownActivityTypes(WorkflowDefinition definition) =>
+        validator.UnknownActivityTypes(definition, System.IO.Path.GetFileName(PathFor(definition)));
 
     public void Write(WorkflowDefinition definition, string path)
     {

@@ -9,8 +9,8 @@ namespace Automation.Server.WorkflowFiles;
 /// The workflow files are the truth (DESIGN.md §3): at start every file is validated, a file whose content differs
 /// from the published version is published as a new version, and a published definition whose file is gone is retracted.
 public sealed class WorkflowDirectory(
-    WorkflowValidator validator, WorkflowDefinitions definitions, IOptions<WorkflowsOptions> options, ServiceHome home,
-    ILogger<WorkflowDirectory> log)
+    WorkflowValidator validator, WorkflowDefinitions definitions, WorkflowReferences references, IOptions<WorkflowsOptions> options,
+    ServiceHome home, ILogger<WorkflowDirectory> log)
 {
     // One change to the files and the published set at a time: Studio's publishes and the watcher's syncs.
     private readonly SemaphoreSlim _changing = new(1, 1);
@@ -34,8 +34,13 @@ public sealed class WorkflowDirectory(
     /// Validates and publishes the directory; throws InvalidWorkflowsException listing every error, publishing nothing.
     public async Task<SyncResult> SyncAsync(CancellationToken ct)
     {
-        var errors = validator.ValidateDirectory(Path);
+        // Statuses and forms come from the files and the configuration: naming one that does not exist stops the sync.
+        var errors = validator.ValidateDirectory(Path, references.FromConfiguration());
         if (errors.Count > 0) throw new InvalidWorkflowsException(Path, errors);
+        // Employees, lists and templates are created through this very service, so naming one that does not exist yet
+        // is reported but does not keep it from starting (Studio's publish and `validate` refuse it).
+        foreach (var missing in validator.ValidateDirectory(Path, await references.LoadAsync(ct)).Except(errors))
+            log.LogError("Workflow setting names data that does not exist: {Problem}", missing);
         var files = Directory.EnumerateFiles(Path, "*.json", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal)
             .Select(file => WorkflowJson.Parse(File.ReadAllText(file), file)).ToList();
         var published = new List<string>();

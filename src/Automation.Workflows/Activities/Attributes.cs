@@ -48,6 +48,8 @@ public sealed class InputAttribute : Attribute
     public bool IsWrapped { get; init; } = true;
     /// Part of the match payload of a trigger or bookmark (and so of its hash).
     public bool IsMatchKey { get; init; }
+    /// Each value of this input is also an output of that name (Read list item's fields): per-activity outputs.
+    public bool NamesOutputs { get; init; }
 }
 
 /// An output of an activity that later activities read as `Activities.&lt;id or name&gt;.&lt;Output&gt;`.

@@ -17,6 +17,8 @@ public sealed class Event : Activity
 
     public override ValueTask ExecuteAsync(ActivityContext context)
     {
+        // The event that started this run has happened already.
+        if (context.IsTriggerOfWorkflow) return ValueTask.CompletedTask;
         context.CreateBookmark(new BookmarkRequest(TypeName, Payload(context.Get(EventName))));
         return ValueTask.CompletedTask;
     }

@@ -118,10 +118,11 @@ internal static class ActivityDescriber
     {
         if (choices is null && provider is null) return null;
         var items = new JsonArray((choices ?? []).Select(c => (JsonNode)new JsonObject { ["text"] = Humanize(c), ["value"] = c }).ToArray());
+        // Every list names its provider (null for fixed choices), so the host finds the inputs it fills from the descriptor.
         return uiHint switch
         {
-            UIHints.CheckList => new JsonObject { ["checkList"] = new JsonObject { ["items"] = items, ["isFlagsEnum"] = false } },
-            UIHints.RadioList => new JsonObject { ["radioList"] = new JsonObject { ["items"] = items } },
+            UIHints.CheckList => new JsonObject { ["checkList"] = new JsonObject { ["items"] = items, ["isFlagsEnum"] = false }, ["providerName"] = provider },
+            UIHints.RadioList => new JsonObject { ["radioList"] = new JsonObject { ["items"] = items }, ["providerName"] = provider },
             _ => new JsonObject
             {
                 ["selectList"] = new JsonObject { ["items"] = items, ["isFlagsEnum"] = false },

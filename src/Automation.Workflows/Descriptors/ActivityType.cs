@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Automation.Workflows.Activities;
 
 namespace Automation.Workflows.Descriptors;
@@ -36,6 +37,24 @@ public sealed class ActivityType
     public IReadOnlyList<OutputProperty> Outputs { get; }
 
     public Activity Create() => _factory();
+
+    /// The outputs one activity of this type has: the declared ones, then one per value of its inputs that name
+    /// outputs (e.g. the fields chosen in Read list item), when those are written as constants.
+    public IReadOnlyList<string> OutputNamesOf(JsonObject activity)
+    {
+        var names = Outputs.Select(o => o.Name).ToList();
+        foreach (var input in Inputs.Where(i => i.Attribute.NamesOutputs))
+        {
+            var camel = char.ToLowerInvariant(input.Name[0]) + input.Name[1..];
+            var json = activity[camel] ?? activity[input.Name];
+            var expression = json is JsonObject wrapper && wrapper.ContainsKey("expression") ? wrapper["expression"] as JsonObject : null;
+            var type = expression?["type"]?.GetValue<string>();
+            if (expression is not null && type is not ("Literal" or "Object" or "Json")) continue;
+            foreach (var name in Model.SettingValues.Named(expression is null ? json : expression["value"]))
+                if (!names.Contains(name, StringComparer.Ordinal)) names.Add(name);
+        }
+        return names;
+    }
 }
 
 public sealed record InputProperty(PropertyInfo Property, InputAttribute Attribute)

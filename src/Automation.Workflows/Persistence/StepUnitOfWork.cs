@@ -16,7 +16,7 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
     private readonly Dictionary<Type, DbContext> _contexts = [];
     private readonly List<Func<DbConnection, DbTransaction, CancellationToken, Task>> _beforeSave = [];
     private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
-    private readonly List<StepRows> _steps = [];
+    private readonly Dictionary<string, StepRows> _steps = new(StringComparer.Ordinal);
     private readonly List<DbCommand> _ownCommands = [];
     private readonly WriteSession _session;
     private WorkflowDb? _workflows;
@@ -78,8 +78,15 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
     /// SQL to run inside the transaction before the contexts save.
     internal void BeforeSave(Func<DbConnection, DbTransaction, CancellationToken, Task> action) => _beforeSave.Add(action);
 
-    /// A step's rows, written when this unit of work commits.
-    internal void Stage(StepRows rows) => _steps.Add(rows);
+    /// A step's rows, written when this unit of work commits. Several steps of one instance fold into one write.
+    internal void Stage(StepRows rows) =>
+        _steps[rows.Instance.Id] = _steps.TryGetValue(rows.Instance.Id, out var earlier) ? earlier.Then(rows) : rows;
+
+    /// What steps of this unit have staged for an instance (null when none): later steps in the unit start from it.
+    internal StepRows? Staged(string instanceId) => _steps.GetValueOrDefault(instanceId);
+
+    /// The instances steps of this unit have staged, with their state as the unit will write it.
+    internal IEnumerable<InstanceRecord> StagedInstances => _steps.Values.Select(s => s.Instance);
 
     /// A command for a hot-path statement in this transaction: prepared once per write connection on SQLite.
     internal DbCommand Command(Statement statement)
@@ -99,11 +106,11 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
     {
         if (_committed) throw new InvalidOperationException("This unit of work was already committed.");
         foreach (var action in _beforeSave) await action(Connection, Transaction, ct);
-        foreach (var step in _steps) await step.RemoveBookmarksAsync(this, ct);
+        foreach (var step in _steps.Values) await step.RemoveBookmarksAsync(this, ct);
         foreach (var context in _contexts.Values)
             if (context.ChangeTracker.HasChanges()) await context.SaveChangesAsync(ct);
         if (_workflows is not null && _workflows.ChangeTracker.HasChanges()) await _workflows.SaveChangesAsync(ct);
-        foreach (var step in _steps) await step.WriteAsync(this, ct);
+        foreach (var step in _steps.Values) await step.WriteAsync(this, ct);
         await Transaction.CommitAsync(ct);
         _committed = true;
         await EndAsync(healthy: true);

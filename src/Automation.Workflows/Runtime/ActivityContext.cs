@@ -72,6 +72,10 @@ public sealed class ActivityContext
     public void SetVariable(string name, object? value) => _step.Model.Variables[name] = ToNode(value);
 
     /// Completes with the given outcomes (ports). Without a call the activity completes with `Done`.
+    /// Whether this activity is the trigger that started the run (Elsa's `IsTriggerOfWorkflow`): such a trigger
+    /// completes at once instead of waiting for its event.
+    public bool IsTriggerOfWorkflow => _step.State.TriggerActivityId == ActivityId;
+
     public void Complete(params string[] outcomes) => _outcomes = outcomes.Length == 0 ? ["Done"] : [.. outcomes];
 
     /// Suspends this activity until a matching stimulus (or, for a timer, the moment) resumes it.

@@ -12,9 +12,10 @@ namespace Automation.Workflows.Runtime;
 /// waits, the others go on.
 internal static class FlowchartRunner
 {
+    /// Schedules where a new run begins: the trigger that started it, else the flowchart's start (Elsa's order).
     public static void ScheduleStart(WorkflowStep step)
     {
-        if (step.Workflow.StartActivityId is { } start) step.State.Queue.Add(start);
+        if ((step.State.TriggerActivityId ?? step.Workflow.StartActivityId) is { } start) step.State.Queue.Add(start);
     }
 
     public static async ValueTask ResumeAsync(WorkflowStep step, Bookmark bookmark, JsonNode? input)

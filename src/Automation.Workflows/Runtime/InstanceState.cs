@@ -25,6 +25,10 @@ public sealed class InstanceState
 
     public JsonObject? Input { get; set; }
 
+    /// The activity this run started from when a trigger started it (Elsa's `TriggerActivityId`), else null.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TriggerActivityId { get; set; }
+
     [JsonIgnore]
     public bool IsIdle => Queue.Count == 0 && Waiting.Count == 0;
 }

@@ -16,6 +16,12 @@ internal static class InstanceStore
     public static async Task<(InstanceRecord Record, InstanceState State, List<BookmarkRecord> Bookmarks)?> LoadAsync(
         StepUnitOfWork work, string instanceId, CancellationToken ct)
     {
+        // A step earlier in this unit of work may have staged the instance: go on from there, not from the stored row.
+        if (work.Staged(instanceId) is { } staged)
+        {
+            var stored = staged.LoadedRevision is null ? [] : await BookmarkRows.OfInstanceAsync(work, instanceId, ct);
+            return (staged.Instance, ReadState(staged.Instance.State), staged.BookmarksAfter(stored));
+        }
         var record = await InstanceRows.LoadAsync(work, instanceId, ct);
         if (record is null) return null;
         var bookmarks = await BookmarkRows.OfInstanceAsync(work, instanceId, ct);
@@ -37,7 +43,7 @@ internal static class InstanceStore
         {
             Instance = record,
             LoadedRevision = loadedRevision,
-            Consumed = consumedBookmarkId,
+            Consumed = consumedBookmarkId is null ? [] : [consumedBookmarkId],
             Released = released.Select(b => b.Id).ToArray(),
             Created = created,
             Journal = step.Journal.ToArray(),

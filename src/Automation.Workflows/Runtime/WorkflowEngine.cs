@@ -53,7 +53,9 @@ public sealed class WorkflowEngine(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var state = new InstanceState { Input = request.Input };
+        if (request.TriggerActivityId is { } trigger && !workflow.Activities.Any(a => a.Id == trigger))
+            throw new StartActivityNotFoundException(workflow.Definition.DefinitionId, workflow.Definition.Version, trigger);
+        var state = new InstanceState { Input = request.Input, TriggerActivityId = request.TriggerActivityId };
         var step = await NewStepAsync(workflow, record, state, work, ct);
         FlowchartRunner.ScheduleStart(step);
         await FlowchartRunner.RunQueueAsync(step);
@@ -84,6 +86,54 @@ public sealed class WorkflowEngine(
         foreach (var (id, instanceId) in matches)
             if (await ResumeInstanceAsync(instanceId, id, input, ct) is { } result) results.Add(result);
         return results;
+    }
+
+    /// Resumes, inside the caller's unit of work, every bookmark matching a stimulus: the resumed steps commit (or roll
+    /// back) with the caller's other changes. An instance with a step running in this unit is not re-entered.
+    public async Task<IReadOnlyList<InstanceResult>> ResumeAsync(StepUnitOfWork work, Stimulus stimulus, JsonNode? input, CancellationToken ct = default)
+    {
+        var hash = StimulusHash.Compute(stimulus.Name, stimulus.Payload);
+        var matches = await BookmarkRows.MatchingAsync(work, hash, stimulus.CorrelationId, ct);
+        foreach (var staged in work.StagedInstances.Where(i => stimulus.CorrelationId is null || i.CorrelationId == stimulus.CorrelationId).ToList())
+            foreach (var created in work.Staged(staged.Id)!.Created.Where(b => b.Hash == hash))
+                matches.Add((created.Id, staged.Id));
+        var results = new List<InstanceResult>();
+        foreach (var (bookmarkId, instanceId) in matches.Distinct())
+        {
+            if (work.ActiveSteps.ContainsKey(instanceId)) continue;
+            var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
+            if (loaded is not { } l || IsDone(l.Record.Status) || l.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId) is not { } bookmark) continue;
+            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct);
+            var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
+            step.Bookmarks = l.Bookmarks;
+            await FlowchartRunner.ResumeAsync(step, ToBookmark(bookmark), input);
+            Stage(work, step, l.Record, isNew: false, l.Bookmarks, bookmarkId);
+            results.Add(new InstanceResult(l.Record.Id, Enum.Parse<WorkflowStatus>(l.Record.Status), step.Faults));
+        }
+        return results;
+    }
+
+    /// The unfinished instances correlated with an id as this unit of work sees them (stored, or started, resumed or
+    /// finished by a step earlier in the unit), with their definition ids.
+    public async Task<IReadOnlyList<(string InstanceId, string DefinitionId)>> OpenInstancesAsync(StepUnitOfWork work, string correlationId,
+        CancellationToken ct = default)
+    {
+        var open = (await InstanceRows.OpenOfCorrelationAsync(work, correlationId, ct)).ToDictionary(i => i.Id, i => i.DefinitionId, StringComparer.Ordinal);
+        foreach (var staged in work.StagedInstances.Where(i => i.CorrelationId == correlationId))
+        {
+            if (IsDone(staged.Status)) open.Remove(staged.Id);
+            else open[staged.Id] = staged.DefinitionId;
+        }
+        return open.Select(i => (i.Key, i.Value)).ToList();
+    }
+
+    /// The published version of every definition: one light read, for callers that cache what they build from the
+    /// compiled versions (inside a unit of work it reads through the unit's connection).
+    public async Task<IReadOnlyList<(string DefinitionId, string VersionId)>> PublishedVersionsAsync(StepUnitOfWork? work, CancellationToken ct = default)
+    {
+        if (work is not null) return await DefinitionRows.PublishedAsync(work, ct);
+        await using var reads = await database.OpenReadSessionAsync(ct);
+        return await DefinitionRows.PublishedAsync(reads, ct);
     }
 
     /// Resumes every timer bookmark due at <paramref name="now"/>; what the scheduler's jobs do, and a safety net.
@@ -225,6 +275,10 @@ public sealed record StartWorkflow(string DefinitionId, string? CorrelationId = 
 {
     public string? VersionId { get; init; }
     public string? InstanceId { get; init; }
+
+    /// The trigger that started this run (Elsa's `TriggerActivityId`): the flowchart starts at that activity instead
+    /// of its usual start; the trigger completes at once and its outbound connections are followed.
+    public string? TriggerActivityId { get; init; }
 }
 
 /// A stimulus that resumes bookmarks: the activity type (e.g. `Elsa.Event`) and its match payload.
@@ -243,6 +297,13 @@ public interface ITimerScheduler
 {
     Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct);
     Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct);
+}
+
+/// A run was asked to start at an activity the workflow version does not have.
+public sealed class StartActivityNotFoundException(string definitionId, int version, string activityId)
+    : Exception($"{definitionId} v{version} has no activity '{activityId}' to start from.")
+{
+    public string ActivityId { get; } = activityId;
 }
 
 public sealed class WorkflowNotFoundException(string definitionId)

@@ -63,12 +63,18 @@ internal sealed class FlowchartChecks(ActivityRegistry registry, InputChecks inp
             return null;
         }
         if (registry.Find(typeName, version) is { } type) return type;
-        var versions = registry.VersionsOf(typeName).Order().ToArray();
-        if (versions.Length == 0)
-            report.Add($"{path}.type", $"unknown activity type '{typeName}': no activity of that type exists here, so it cannot run", id);
-        else
-            report.Add($"{path}.version", $"activity type '{typeName}' has no version {version}; it exists in version {string.Join(", ", versions)}", id);
+        var (property, message) = UnknownType(registry, typeName, version);
+        report.Add($"{path}.{property}", message, id);
         return null;
+    }
+
+    /// Where and why an activity of a type (or a version of it) this server does not have is reported.
+    public static (string Property, string Message) UnknownType(ActivityRegistry registry, string typeName, int version)
+    {
+        var versions = registry.VersionsOf(typeName).Order().ToArray();
+        return versions.Length == 0
+            ? ("type", $"unknown activity type '{typeName}': no activity of that type exists here, so it cannot run")
+            : ("version", $"activity type '{typeName}' has no version {version}; it exists in version {string.Join(", ", versions)}");
     }
 
     private void CheckConnections(JsonObject root, string rootPath, Dictionary<string, Node> nodes)

@@ -6,7 +6,7 @@ using Automation.Workflows.Runtime;
 namespace Automation.Workflows.Validation;
 
 /// Checks the inputs and output bindings of one activity of a known type: shape, required values, expressions.
-internal sealed class InputChecks(ExpressionEngine expressions, ValidationReport report)
+internal sealed class InputChecks(ExpressionEngine expressions, KnownReferences references, ValidationReport report)
 {
     private const string WrappedShape = "{typeName, expression: {type, value}}";
 
@@ -31,7 +31,20 @@ internal sealed class InputChecks(ExpressionEngine expressions, ValidationReport
                 report.Add(path, json is null ? $"required input '{input.Name}' is missing" : $"required input '{input.Name}' is empty", id);
             return;
         }
-        CheckExpression(expression!, wrapped ? $"{path}.expression" : path, path, id);
+        if (CheckExpression(expression!, wrapped ? $"{path}.expression" : path, path, id)) CheckReferences(input, expression!, path, id);
+    }
+
+    /// A literal setting that names a status, employee, list, template, form or mailbox must name one that exists.
+    private void CheckReferences(InputProperty input, Expression expression, string path, string? id)
+    {
+        if (input.Attribute.OptionsProvider is not { } provider || references.For(provider) is not { } known) return;
+        // Only what is known before the run: literals, and Liquid text without tags (it renders to itself).
+        var constant = expression.Type is ExpressionTypes.Literal or ExpressionTypes.Object or ExpressionTypes.Json
+            || expression.Type == ExpressionTypes.Liquid && expression.Text is { } text && !text.Contains("{{", StringComparison.Ordinal) && !text.Contains("{%", StringComparison.Ordinal);
+        if (!constant) return;
+        foreach (var value in Model.SettingValues.Named(expression.Value).Distinct(StringComparer.Ordinal))
+            if (!known.Contains(value))
+                report.Add(path, $"input '{input.Name}' names {known.What} '{value}', which does not exist; {known.Listing()}", id);
     }
 
     /// A wrapped input is `null`/absent or `{typeName?, expression: {type?, value?} | null, memoryReference?}`.
@@ -64,14 +77,15 @@ internal sealed class InputChecks(ExpressionEngine expressions, ValidationReport
         return ok;
     }
 
-    private void CheckExpression(Expression expression, string expressionPath, string inputPath, string? id)
+    /// Whether the expression is one this server can evaluate; reports why when it is not.
+    private bool CheckExpression(Expression expression, string expressionPath, string inputPath, string? id)
     {
         var supported = expressions.SupportedTypes;
         if (!supported.Contains(expression.Type, StringComparer.OrdinalIgnoreCase))
         {
             report.Add($"{expressionPath}.type",
                 $"expression type '{expression.Type}' is not supported; supported types: {string.Join(", ", supported)}", id);
-            return;
+            return false;
         }
         string? problem;
         try
@@ -84,6 +98,7 @@ internal sealed class InputChecks(ExpressionEngine expressions, ValidationReport
             problem = e.Message;
         }
         if (problem is not null) report.Add(inputPath, $"bad {expression.Type} expression: {problem}", id);
+        return problem is null;
     }
 
     /// An output is absent, `null`, or bound to a variable: `{typeName, memoryReference: {id}}`.

@@ -77,6 +77,9 @@ public sealed class ElsaApiContractTests
             .AsArray().Single(i => i!["name"]!.GetValue<string>() == input)!["uiSpecifications"]![list]!["items"]!.AsArray();
         var employees = ItemsOf("Automation.Notify", "Sender");
         Assert.Equal(employees.ToJsonString(), ItemsOf("Automation.Notify", "Recipients", "checkList").ToJsonString());
+        // Filled from the provider the descriptor names; the name is not sent on, or Studio would look for a provider of its own.
+        Assert.False(descriptors.Single(d => d!["typeName"]!.GetValue<string>() == "Automation.Notify")!["inputs"]!.AsArray()
+            .Single(i => i!["name"]!.GetValue<string>() == "Recipients")!["uiSpecifications"]!.AsObject().ContainsKey("providerName"));
         Assert.Equal(["Mia Manager (mia@shop.test)", "Sam Seller (sam@shop.test)"], employees.Select(i => i!["text"]!.GetValue<string>()).Order().ToList());
         var statuses = ItemsOf("Automation.ChangeStatus", "Status").Select(i => i!["value"]!.GetValue<string>()).ToList();
         Assert.Equal(["new", "paid", "shipped", "completed", "canceled"], statuses);

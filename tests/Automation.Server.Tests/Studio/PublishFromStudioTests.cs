@@ -194,4 +194,37 @@ public sealed class PublishFromStudioTests
         Assert.Equal("shipped", (await host.GetAsync($"/api/orders/{orderId}"))["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.PostAsJsonAsync("/elsa/api/workflow-definitions/nope/execute", new { })).StatusCode);
     }
+
+    [Fact]
+    public async Task Run_with_a_trigger_id_starts_as_that_trigger_would_and_an_unknown_id_is_refused_before_anything_is_created()
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        // A trigger of a published status workflow: the order enters the status by that trigger, and the rules run.
+        var byTrigger = await Expect.JsonAsync(await host.Client.PostAsJsonAsync("/elsa/api/workflow-definitions/paid/execute",
+            new { versionOptions = "Published", triggerActivityId = "onPayment" }), 200);
+        var orderId = byTrigger["orderId"]!.GetValue<long>();
+        Assert.Equal("paid", (await host.GetAsync($"/api/orders/{orderId}"))["status"]!.GetValue<string>());
+        var timeline = await host.TimelineTextsAsync(orderId);
+        Assert.Contains("Status changed from 'new' to 'paid' (trigger Automation.PaymentTrigger)", timeline);
+        Assert.Contains(timeline, t => t.StartsWith("Payment received for order", StringComparison.Ordinal));
+
+        // Any other activity: the run starts there (Elsa's start rule 1) for the order, without moving it; what hangs
+        // off Start does not run.
+        var other = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+        var fromRule = await host.Client.PostAsJsonAsync("/elsa/api/workflow-definitions/paid/execute",
+            new { versionOptions = "Published", triggerActivityId = "paidComment", input = new { orderId = other } });
+        var instanceId = Assert.Single(fromRule.Headers.GetValues("x-elsa-workflow-instance-id"));
+        await Expect.JsonAsync(fromRule, 200);
+        Assert.Equal("new", (await host.GetAsync($"/api/orders/{other}"))["status"]!.GetValue<string>());
+        Assert.Contains(await host.TimelineTextsAsync(other), t => t.StartsWith("Payment received for order", StringComparison.Ordinal));
+        var runs = await host.GetArrayAsync($"/api/orders/{other}/runs");
+        var run = Assert.Single(runs, r => r!["instanceId"]!.GetValue<string>() == instanceId)!;
+        Assert.Equal(["paidComment"], run["activities"]!.AsArray().Select(a => a!["activityId"]!.GetValue<string>()).Distinct());
+
+        var before = (await host.GetAsync("/api/orders"))["total"]!.GetValue<int>();
+        await Expect.ProblemAsync(await host.Client.PostAsJsonAsync("/elsa/api/workflow-definitions/paid/execute",
+            new { triggerActivityId = "nope" }), 400, "triggerActivityId 'nope'", "paid v1");
+        Assert.Equal(before, (await host.GetAsync("/api/orders"))["total"]!.GetValue<int>());
+    }
 }

@@ -21,6 +21,7 @@ public sealed class ServiceHost : IAsyncDisposable
     public const string HookSecret = "test-hook-secret";
 
     private WebApplicationFactory<Program>? _factory;
+    private Action<IServiceCollection>? _services;
 
     private ServiceHost(string folder, ManualClock clock, IReadOnlyDictionary<string, string?> settings)
     {
@@ -38,7 +39,9 @@ public sealed class ServiceHost : IAsyncDisposable
     public IServiceProvider Services => _factory!.Services;
 
     /// Starts the service with the repository's default workflows, or with the given workflow files instead.
-    public static async Task<ServiceHost> StartAsync(IReadOnlyDictionary<string, string>? workflows = null, IDictionary<string, string?>? settings = null)
+    /// <paramref name="services"/> adds to the service's registrations (e.g. a fault injected through an extension point).
+    public static async Task<ServiceHost> StartAsync(IReadOnlyDictionary<string, string>? workflows = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "automation-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(folder, "workflows"));
@@ -62,7 +65,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Employees:1:ManagerEmail"] = "mia@shop.test",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        var host = new ServiceHost(folder, new ManualClock(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero)), all);
+        var host = new ServiceHost(folder, new ManualClock(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero)), all) { _services = services };
         await host.StartAgainAsync();
         return host;
     }
@@ -74,7 +77,11 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             foreach (var (key, value) in Settings) web.UseSetting(key, value);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+            web.ConfigureTestServices(services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+                _services?.Invoke(services);
+            });
         });
         Client = _factory.CreateClient();
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", ApiKey);

@@ -31,6 +31,19 @@ internal static class InstanceRows
         ("updatedAt", DbType.Int64), ("finishedAt", DbType.Int64), ("revision", DbType.Int64), ("id", DbType.String),
         ("expected", DbType.Int64));
 
+    private static readonly Statement OpenOfCorrelation = new(
+        "SELECT \"Id\", \"DefinitionId\" FROM wf_instances WHERE \"CorrelationId\" = @correlationId AND \"Status\" IN ('Running', 'Suspended')",
+        ("correlationId", DbType.String));
+
+    /// The unfinished (running or suspended) instances of a correlation id, with their definition.
+    public static async Task<List<(string Id, string DefinitionId)>> OpenOfCorrelationAsync(StepUnitOfWork work, string correlationId, CancellationToken ct)
+    {
+        var open = new List<(string, string)>();
+        await using var reader = await work.Command(OpenOfCorrelation).With(correlationId).ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) open.Add((reader.GetString(0), reader.GetString(1)));
+        return open;
+    }
+
     public static async Task<InstanceRecord?> LoadAsync(StepUnitOfWork work, string instanceId, CancellationToken ct)
     {
         await using var reader = await work.Command(Select).With(instanceId).ExecuteReaderAsync(ct);
