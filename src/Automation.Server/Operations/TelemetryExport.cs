@@ -49,9 +49,19 @@ public sealed class TelemetryExport(IOptions<TelemetryOptions> options, MetricsS
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _provider?.ForceFlush(5000);
-        _provider?.Dispose();
-        _provider = null;
+        var provider = Interlocked.Exchange(ref _provider, null);
+        if (provider is null) return Task.CompletedTask;
+        try
+        {
+            provider.ForceFlush(5000);
+            provider.Dispose();
+        }
+        catch (Exception error)
+        {
+            // The SDK can throw while its exporting thread is still at work (seen as a NullReferenceException inside
+            // MeterProviderSdk.Dispose); the last export is lost, the shutdown must not be.
+            log.LogWarning(error, "Stopping the metrics export failed; the last export may be lost");
+        }
         return Task.CompletedTask;
     }
 }

@@ -101,6 +101,7 @@ public sealed class WorkflowEngine(
         foreach (var (bookmarkId, instanceId) in matches.Distinct())
         {
             if (work.ActiveSteps.ContainsKey(instanceId)) continue;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
             if (loaded is not { } l || IsDone(l.Record.Status) || l.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId) is not { } bookmark) continue;
             var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct);
@@ -108,6 +109,7 @@ public sealed class WorkflowEngine(
             step.Bookmarks = l.Bookmarks;
             await FlowchartRunner.ResumeAsync(step, ToBookmark(bookmark), input);
             Stage(work, step, l.Record, isNew: false, l.Bookmarks, bookmarkId);
+            EngineMetrics.RecordStep(started, "resume");
             results.Add(new InstanceResult(l.Record.Id, Enum.Parse<WorkflowStatus>(l.Record.Status), step.Faults));
         }
         return results;

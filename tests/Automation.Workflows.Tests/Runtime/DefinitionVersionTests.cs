@@ -3,12 +3,15 @@ using Automation.Workflows.Runtime;
 
 namespace Automation.Workflows.Tests.Runtime;
 
-/// Definition versions in the store: unchanged saves, Elsa's version options, per-definition queries and deletes.
-public sealed class DefinitionVersionTests : IAsyncLifetime
+/// Definition versions in the store: unchanged saves, Elsa's version options, per-definition queries and deletes, on
+/// SQLite and on PostgreSQL (the filters and the delete run as database queries).
+public abstract class DefinitionVersionTests : IAsyncLifetime
 {
     private EngineHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await EngineHarness.SqliteAsync();
+    protected abstract Task<EngineHarness> CreateAsync();
+
+    public async Task InitializeAsync() => _h = await CreateAsync();
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     private static WorkflowDefinition Writer(string definitionId, string text) => WorkflowJson.Parse(Flow.Json(definitionId,
@@ -101,4 +104,14 @@ public sealed class DefinitionVersionTests : IAsyncLifetime
         Assert.Single(await _h.Definitions.VersionsAsync("writer", VersionOptions.AllVersions));
         Assert.NotNull(await _h.Definitions.GetPublishedAsync("waiter"));
     }
+}
+
+public sealed class SqliteDefinitionVersionTests : DefinitionVersionTests
+{
+    protected override Task<EngineHarness> CreateAsync() => EngineHarness.SqliteAsync();
+}
+
+public sealed class PostgresDefinitionVersionTests : DefinitionVersionTests
+{
+    protected override Task<EngineHarness> CreateAsync() => EngineHarness.PostgresAsync();
 }
