@@ -8,7 +8,11 @@ using Automation.Bench.Http;
 //   throughput [ORDERS] [CLIENTS]   payments as fast as CLIENTS concurrent callers can send them
 //   latency [RATE] [SECONDS]         an open-loop load of RATE payments/s; latency measured from each request's planned start
 //   all                              both, with the defaults
+//   nodes [ORDERS] [CLIENTS] [RATE] [SECONDS]
+//                                    PostgreSQL (AUTOMATION_BENCH_POSTGRES): throughput with 1 node, then with 2 nodes
+//                                    sharing the database (and the ratio), then latency at RATE events/s on 2 nodes
 //   workflows DIR                    writes the benchmark's workflows to DIR (to profile a server started by hand)
+const int WarmUp = 1500; // payments sent to each node before anything is measured
 var mode = args.ElementAtOrDefault(0) ?? "all";
 if (mode == "workflows")
 {
@@ -16,7 +20,18 @@ if (mode == "workflows")
     return;
 }
 var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-Console.WriteLine($"Order pipeline over HTTP, {Environment.ProcessorCount} cores, server {configuration}, SQLite file");
+Console.WriteLine($"Order pipeline over HTTP, {Environment.ProcessorCount} cores, server {configuration}, {(mode == "nodes" ? "PostgreSQL" : "SQLite file")}");
+
+if (mode == "nodes")
+{
+    var orders = int.Parse(args.ElementAtOrDefault(1) ?? "4000");
+    var clients = int.Parse(args.ElementAtOrDefault(2) ?? "32");
+    var one = await ThroughputAsync(orders, clients, nodes: 1, postgres: true);
+    var two = await ThroughputAsync(orders, clients, nodes: 2, postgres: true);
+    Console.WriteLine($"nodes: 2 nodes give {two / one:N2}x the throughput of 1 node ({two:N0} vs {one:N0} events/s), {Load()}");
+    await LatencyAsync(int.Parse(args.ElementAtOrDefault(3) ?? "500"), int.Parse(args.ElementAtOrDefault(4) ?? "20"), nodes: 2, postgres: true);
+    return;
+}
 
 if (mode is "throughput" or "all")
 {
@@ -27,33 +42,33 @@ if (mode is "throughput" or "all")
 if (mode is "latency" or "all")
     await LatencyAsync(int.Parse(args.ElementAtOrDefault(1) ?? "500"), int.Parse(args.ElementAtOrDefault(2) ?? "20"));
 
-async Task ThroughputAsync(int orders, int clients)
+async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool postgres = false)
 {
-    await using var server = await ServerProcess.StartAsync(configuration, BenchWorkflows.All);
-    using var http = Client(server);
-    await WarmUpAsync(http);
-    var ids = await SeedAsync(http, orders);
+    await using var cluster = await BenchCluster.StartAsync(configuration, nodes, postgres);
+    await WarmUpAsync(cluster);
+    var ids = await SeedAsync(cluster, orders);
     var next = -1;
-    var cpu = server.CpuTime;
+    var cpu = cluster.CpuTime;
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
     {
         int i;
-        while ((i = Interlocked.Increment(ref next)) < ids.Count) await PayAsync(http, ids[i]);
+        while ((i = Interlocked.Increment(ref next)) < ids.Count) await PayAsync(cluster.For(i), ids[i]);
     }));
     watch.Stop();
-    var cpuPerEvent = (server.CpuTime - cpu).TotalMilliseconds / orders;
-    await VerifyAsync(http, orders);
-    Console.WriteLine($"throughput: {orders} payments, {clients} clients: {orders / watch.Elapsed.TotalSeconds:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {Load()}");
+    var cpuPerEvent = (cluster.CpuTime - cpu).TotalMilliseconds / orders;
+    await VerifyAsync(cluster, orders);
+    var perSecond = orders / watch.Elapsed.TotalSeconds;
+    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {Load()}");
+    return perSecond;
 }
 
-async Task LatencyAsync(int rate, int seconds)
+async Task LatencyAsync(int rate, int seconds, int nodes = 1, bool postgres = false)
 {
-    await using var server = await ServerProcess.StartAsync(configuration, BenchWorkflows.All);
-    using var http = Client(server);
+    await using var cluster = await BenchCluster.StartAsync(configuration, nodes, postgres);
     var total = rate * seconds;
-    await WarmUpAsync(http);
-    var ids = await SeedAsync(http, total);
+    await WarmUpAsync(cluster);
+    var ids = await SeedAsync(cluster, total);
     var latencies = new double[total];
     var clock = Stopwatch.StartNew();
     var inflight = new List<Task>(total);
@@ -65,27 +80,22 @@ async Task LatencyAsync(int rate, int seconds)
         var index = i;
         inflight.Add(Task.Run(async () =>
         {
-            await PayAsync(http, ids[index]);
+            await PayAsync(cluster.For(index), ids[index]);
             latencies[index] = (clock.Elapsed - planned).TotalMilliseconds;
         }));
     }
     await Task.WhenAll(inflight);
-    await VerifyAsync(http, total);
+    await VerifyAsync(cluster, total);
     Array.Sort(latencies);
     double P(double q) => latencies[Math.Min(total - 1, (int)Math.Ceiling(q * total) - 1)];
-    Console.WriteLine($"latency at {rate} events/s for {seconds} s ({total} payments): p50 {P(0.50):N1} ms, p95 {P(0.95):N1} ms, p99 {P(0.99):N1} ms, max {latencies[^1]:N1} ms, {Load()}");
+    Console.WriteLine($"latency at {rate} events/s for {seconds} s ({total} payments, {Nodes(cluster)}): p50 {P(0.50):N1} ms, p95 {P(0.95):N1} ms, p99 {P(0.99):N1} ms, max {latencies[^1]:N1} ms, {Load()}");
 }
+
+static string Nodes(BenchCluster cluster) => cluster.Nodes == 1 ? "1 node" : $"{cluster.Nodes} nodes";
 
 static string Load() => File.Exists("/proc/loadavg") ? "load " + File.ReadAllText("/proc/loadavg").Split(' ')[0] : "";
 
-static HttpClient Client(ServerProcess server)
-{
-    var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
-    http.DefaultRequestHeaders.Add("X-Api-Key", ServerProcess.ApiKey);
-    return http;
-}
-
-static async Task<List<long>> SeedAsync(HttpClient http, int count)
+static async Task<List<long>> SeedAsync(BenchCluster cluster, int count)
 {
     var ids = new long[count];
     var next = -1;
@@ -94,7 +104,7 @@ static async Task<List<long>> SeedAsync(HttpClient http, int count)
         int i;
         while ((i = Interlocked.Increment(ref next)) < count)
         {
-            var response = await http.PostAsJsonAsync("/api/orders", new { client = new { name = $"Buyer {i}", email = $"buyer{i}@example.com" }, amount = 10, currency = "EUR" });
+            var response = await cluster.For(i).PostAsJsonAsync("/api/orders", new { client = new { name = $"Buyer {i}", email = $"buyer{i}@example.com" }, amount = 10, currency = "EUR" });
             response.EnsureSuccessStatusCode();
             ids[i] = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
         }
@@ -108,16 +118,17 @@ static async Task PayAsync(HttpClient http, long orderId)
     if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"payment for order {orderId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 }
 
-// JIT and tiered compilation settle before anything is measured.
-static async Task WarmUpAsync(HttpClient http)
+// JIT and tiered compilation settle on every node before anything is measured.
+static async Task WarmUpAsync(BenchCluster cluster)
 {
-    foreach (var id in await SeedAsync(http, 1500)) await PayAsync(http, id);
+    var ids = await SeedAsync(cluster, WarmUp * cluster.Nodes);
+    for (var i = 0; i < ids.Count; i++) await PayAsync(cluster.For(i), ids[i]);
 }
 
 // Every payment must have moved its order and run the three rules; a benchmark that loses work measures nothing.
-static async Task VerifyAsync(HttpClient http, int expected)
+static async Task VerifyAsync(BenchCluster cluster, int expected)
 {
-    expected += 1500;
-    var paid = (await http.GetFromJsonAsync<JsonObject>("/api/orders?status=paid&limit=1"))!["total"]!.GetValue<int>();
+    expected += WarmUp * cluster.Nodes;
+    var paid = (await cluster.For(0).GetFromJsonAsync<JsonObject>("/api/orders?status=paid&limit=1"))!["total"]!.GetValue<int>();
     if (paid != expected) throw new InvalidOperationException($"{expected} payments sent but {paid} orders are in 'paid'.");
 }

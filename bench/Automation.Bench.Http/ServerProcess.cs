@@ -4,8 +4,9 @@ using System.Net.Sockets;
 
 namespace Automation.Bench.Http;
 
-/// The built server started as its own process on a free 127.0.0.1 port, on a fresh SQLite file and the benchmark's
-/// workflows; stopped (and its folder removed) on dispose.
+/// The built server started as its own process on a free 127.0.0.1 port, on a fresh SQLite file (or, for the `nodes`
+/// mode, a PostgreSQL database several such processes share) and the benchmark's workflows; stopped (and its folder
+/// removed) on dispose.
 public sealed class ServerProcess : IAsyncDisposable
 {
     public const string ApiKey = "bench-key";
@@ -34,7 +35,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string configuration, IReadOnlyDictionary<string, string> workflows)
+    public static async Task<ServerProcess> StartAsync(string configuration, IReadOnlyDictionary<string, string> workflows, string? postgres = null)
     {
         // For profiling: drive a server started by hand (with the benchmark's workflows and API key) instead.
         if (Environment.GetEnvironmentVariable("AUTOMATION_BENCH_SERVER") is { Length: > 0 } external)
@@ -48,7 +49,8 @@ public sealed class ServerProcess : IAsyncDisposable
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["ConnectionStrings__Automation"] = $"Data Source={Path.Combine(folder, "automation.db")}";
+        start.Environment["ConnectionStrings__Automation"] = postgres ?? $"Data Source={Path.Combine(folder, "automation.db")}";
+        if (postgres is not null) start.Environment["Database__Provider"] = "PostgreSQL";
         start.Environment["Workflows__Directory"] = Path.Combine(folder, "workflows");
         start.Environment["Security__ApiKey"] = ApiKey;
         start.Environment["Webhooks__Secret"] = "bench-hook";
@@ -75,7 +77,7 @@ public sealed class ServerProcess : IAsyncDisposable
             if (_process!.HasExited) throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready.");
             try
             {
-                if ((await probe.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
+                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

@@ -19,7 +19,7 @@ public sealed class StartupPreparation(
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        await using (await StartupLock.AcquireAsync(database, ct))
+        await using (await PreparationLock.AcquireAsync(database, ct))
         {
             await database.MigrateAsync(ct);
             await StoreDatabase.MigrateAsync(storage.ConnectionString, storage.StoreProvider, ct);

@@ -1,11 +1,13 @@
 using System.Threading.Channels;
+using Automation.Server.Hosting;
+using Automation.Workflows.Persistence;
 
 namespace Automation.Server.WorkflowFiles;
 
 /// Picks up changed workflow files without a restart (a `git pull`, an editor): after a burst of changes settles, the
 /// whole directory is validated and synced as at start, one change at a time with Studio's publishes. Invalid files are
 /// logged and nothing is published.
-public sealed class WorkflowFileWatcher(WorkflowDirectory directory, ILogger<WorkflowFileWatcher> log)
+public sealed class WorkflowFileWatcher(WorkflowDirectory directory, WorkflowDatabase database, ILogger<WorkflowFileWatcher> log)
     : BackgroundService
 {
     // Long enough for a checkout that rewrites several files to finish before they are read.
@@ -41,7 +43,11 @@ public sealed class WorkflowFileWatcher(WorkflowDirectory directory, ILogger<Wor
     {
         try
         {
-            var result = await directory.ExclusiveAsync(() => directory.SyncAsync(ct), ct);
+            // Every node watches the same files: one at a time publishes, the others find the new version there.
+            var result = await directory.ExclusiveAsync(async () =>
+            {
+                await using (await PreparationLock.AcquireAsync(database, ct)) return await directory.SyncAsync(ct);
+            }, ct);
             if (result.Published.Count + result.Retracted.Count > 0)
                 log.LogInformation("Workflow files changed on disk: published {Published}, retracted {Retracted}",
                     string.Join(", ", result.Published), string.Join(", ", result.Retracted));

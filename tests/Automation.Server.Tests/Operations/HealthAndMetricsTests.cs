@@ -118,8 +118,10 @@ public sealed class HealthAndMetricsTests
         });
         await host.CreateOrderAsync();
 
+        // Generous: under a loaded machine the periodic reader's thread can be late by many intervals.
         await Eventually.TrueAsync(() => Task.FromResult(received.Any(r => Encoding.UTF8.GetString(r.Body).Contains("automation.step.duration", StringComparison.Ordinal)
-            && Encoding.UTF8.GetString(r.Body).Contains("automation.rule.runs", StringComparison.Ordinal))), "no OTLP export carried the service's metrics");
+            && Encoding.UTF8.GetString(r.Body).Contains("automation.rule.runs", StringComparison.Ordinal))),
+            $"no OTLP export carried the service's metrics ({received.Count} export(s) received)", seconds: 90);
         var export = received.First(r => Encoding.UTF8.GetString(r.Body).Contains("automation.rule.runs", StringComparison.Ordinal));
         Assert.Equal("/v1/metrics", export.Path);
         Assert.Equal("application/x-protobuf", export.ContentType);

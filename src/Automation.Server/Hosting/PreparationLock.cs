@@ -4,20 +4,21 @@ using Automation.Workflows.Persistence;
 namespace Automation.Server.Hosting;
 
 /// A PostgreSQL session advisory lock held while one node prepares the shared database (migrations, Quartz's tables,
-/// the workflow files, the seeded employees); the next node waits and then finds everything done. The lock goes with
+/// the workflow files, the seeded employees) or publishes changed workflow files; the next node waits and then finds
+/// everything done. The lock goes with
 /// its connection, so a node killed while holding it lets the others go on. Nothing to hold on SQLite (one node).
-public sealed class StartupLock : IAsyncDisposable
+public sealed class PreparationLock : IAsyncDisposable
 {
     // Any fixed 64-bit key the service owns: "automati" in ASCII.
     private const long Key = 0x6175746F6D617469;
 
     private readonly DbConnection? _connection;
 
-    private StartupLock(DbConnection? connection) => _connection = connection;
+    private PreparationLock(DbConnection? connection) => _connection = connection;
 
-    public static async Task<StartupLock> AcquireAsync(WorkflowDatabase database, CancellationToken ct)
+    public static async Task<PreparationLock> AcquireAsync(WorkflowDatabase database, CancellationToken ct)
     {
-        if (database.Provider != DatabaseProvider.PostgreSql) return new StartupLock(null);
+        if (database.Provider != DatabaseProvider.PostgreSql) return new PreparationLock(null);
         var connection = await database.OpenConnectionAsync(ct);
         try
         {
@@ -25,7 +26,7 @@ public sealed class StartupLock : IAsyncDisposable
             command.CommandText = $"SELECT pg_advisory_lock({Key})";
             command.CommandTimeout = 0; // waits for the node ahead, however long its migrations take
             await command.ExecuteNonQueryAsync(ct);
-            return new StartupLock(connection);
+            return new PreparationLock(connection);
         }
         catch
         {
