@@ -74,7 +74,9 @@ public sealed class EventIntake(
                 foreach (var outcome in outcomes) ServiceMetrics.Processed(outcome);
                 return (result, outcomes);
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            // Only a unit that did not commit is redone: once committed (an action after the commit failing, such as
+            // scheduling a timer), running the change again would apply it twice.
+            catch (Exception error) when (error is not OperationCanceledException && !work.IsCommitted)
             {
                 log.LogWarning(error, "Processing events {EventIds} with the change that raised them failed; committing the change alone",
                     string.Join(", ", events.Select(e => e.Id)));

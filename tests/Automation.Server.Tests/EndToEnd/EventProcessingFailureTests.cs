@@ -3,6 +3,7 @@ using Automation.Server.Tests.Support;
 using Automation.Workflows.Expressions;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
+using Automation.Workflows.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Automation.Server.Tests.EndToEnd;
@@ -53,6 +54,50 @@ public sealed class EventProcessingFailureTests
 
         Assert.Equal("paid", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
         Assert.Single((await host.GetAsync($"/api/orders/{id}"))["payments"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_commit_does_not_apply_the_change_twice()
+    {
+        var timers = new FailingTimers();
+        await using var host = await ServiceHost.StartAsync(
+            workflows: new Dictionary<string, string>
+            {
+                ["new"] = new StatusFlow("new", 100),
+                ["paid"] = new StatusFlow("paid", 200).Add("payment", "Automation.PaymentTrigger")
+                    .Add("later", "Automation.WriteToLog", new { text = "an hour after payment", delay = new { kind = "After", value = 1, unit = "Hours" } })
+                    .Connect("start->later"),
+            },
+            services: s => s.AddSingleton<ITimerScheduler>(sp => timers.Over(sp.GetRequiredService<QuartzTimerScheduler>())));
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        timers.Failing = true; // the paid status's delayed rule schedules its timer after the commit, and that fails
+        var response = await host.Client.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 40 });
+        timers.Failing = false;
+
+        Assert.Equal(500, (int)response.StatusCode);
+        var order = await host.GetAsync($"/api/orders/{id}");
+        Assert.Equal("paid", order["status"]!.GetValue<string>());
+        Assert.Single(order["payments"]!.AsArray());
+        Assert.Single(await host.TimelineTextsAsync(id), t => t.StartsWith("Payment of 40.00 EUR", StringComparison.Ordinal));
+    }
+
+    private sealed class FailingTimers : ITimerScheduler
+    {
+        private ITimerScheduler _inner = null!;
+
+        public volatile bool Failing;
+
+        public ITimerScheduler Over(ITimerScheduler inner)
+        {
+            _inner = inner;
+            return this;
+        }
+
+        public Task ScheduleAsync(IReadOnlyList<(string BookmarkId, DateTimeOffset At)> timers, CancellationToken ct) =>
+            Failing ? throw new InvalidOperationException("injected fault: the scheduler is unavailable") : _inner.ScheduleAsync(timers, ct);
+
+        public Task CancelAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct) => _inner.CancelAsync(bookmarkIds, ct);
     }
 
     /// Fails the steps of order workflows while FailuresLeft is above zero: a fault in processing that is not a rule's
