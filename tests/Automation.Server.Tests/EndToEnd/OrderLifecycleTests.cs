@@ -17,6 +17,7 @@ public sealed class OrderLifecycleTests
             items = new[] { new { name = "Teapot", quantity = 2, price = 20 } },
             currency = "EUR",
             responsibleId = 2,
+            shipments = new[] { new { deliveryService = "DHL" } },
         });
         var id = order["id"]!.GetValue<long>();
         Assert.Equal("new", order["status"]!.GetValue<string>());
@@ -27,10 +28,16 @@ public sealed class OrderLifecycleTests
         Assert.Contains("Order 1001 received from Ann Buyer; reference ORD-2026-00001.", timeline);
         var notifications = await host.GetAsync("/api/notifications?employeeId=2");
         Assert.Equal("New order 1001: 40 EUR.", notifications["items"]![0]!["text"]!.GetValue<string>());
+        var task = Assert.Single((await host.GetAsync($"/api/tasks?orderId={id}"))["items"]!.AsArray())!;
+        Assert.Equal(("Confirm order 1001 with Ann Buyer", 2L, "High", 2, host.Clock.GetUtcNow().AddDays(1)),
+            (task["title"]!.GetValue<string>(), task["responsibleId"]!.GetValue<long>(), task["priority"]!.GetValue<string>(),
+             task["checklist"]!.AsArray().Count, task["deadline"]!.GetValue<DateTimeOffset>()));
+        Assert.False((await host.GetAsync($"/api/orders/{id}"))["deliveryAllowed"]!.GetValue<bool>());
 
         var paid = await Expect.JsonAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 40 }), 201);
         Assert.Equal("paid", paid["order"]!["status"]!.GetValue<string>());
         Assert.True(paid["order"]!["isPaid"]!.GetValue<bool>());
+        Assert.True((await host.GetAsync($"/api/orders/{id}"))["deliveryAllowed"]!.GetValue<bool>());
         Assert.True(paid["events"]![0]!["moved"]!.GetValue<bool>());
 
         // Three days later the `new` status's payment reminder would be due, but the order left `new`.
@@ -42,6 +49,7 @@ public sealed class OrderLifecycleTests
         var shipped = await host.GetAsync($"/api/orders/{id}");
         Assert.Equal("shipped", shipped["status"]!.GetValue<string>());
         Assert.True(shipped["isShipped"]!.GetValue<bool>());
+        Assert.Equal("in-transit", shipped["shipments"]![0]!["status"]!.GetValue<string>());
 
         timeline = await host.TimelineTextsAsync(id);
         Assert.Equal(
@@ -81,7 +89,7 @@ public sealed class OrderLifecycleTests
         Assert.Equal(["new", "paid", "shipped", "completed", "canceled"], statuses.Select(s => s!["code"]!.GetValue<string>()).ToList());
         var paid = statuses[1]!;
         Assert.Equal("Payment", paid["triggers"]![0]!["displayName"]!.GetValue<string>());
-        Assert.Equal(["Confirm the payment", "Tell the responsible to prepare it"], paid["rules"]!.AsArray().Select(r => r!["title"]!.GetValue<string>()).ToList());
+        Assert.Equal(["Confirm the payment", "Tell the responsible to prepare it", "Allow delivery of the paid order"], paid["rules"]!.AsArray().Select(r => r!["title"]!.GetValue<string>()).ToList());
         var welcome = statuses[0]!["rules"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == "welcome")!;
         Assert.Equal(["code"], welcome["after"]!.AsArray().Select(a => a!.GetValue<string>()).ToList());
     }
@@ -95,6 +103,7 @@ public sealed class OrderLifecycleTests
         var canceled = await Expect.JsonAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/cancel", new { reason = "customer changed mind" }), 200);
         Assert.Equal("canceled", canceled["order"]!["status"]!.GetValue<string>());
         Assert.Contains("Order 1001 was canceled: customer changed mind", await host.TimelineTextsAsync(id));
+        Assert.Contains("Canceled order 1001 closed; no further rules run.", await host.TimelineTextsAsync(id));
 
         var timelineBefore = await host.TimelineTextsAsync(id);
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 5 }), 409, "canceled");
@@ -110,6 +119,9 @@ public sealed class OrderLifecycleTests
         var moved = await Expect.JsonAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/status", new { status = "completed", actor = "Mia" }), 200);
         Assert.Equal("completed", moved["order"]!["status"]!.GetValue<string>());
         Assert.Contains("Order 1001 was delivered.", await host.TimelineTextsAsync(id));
+        var post = Assert.Single((await host.GetAsync("/api/feed"))["items"]!.AsArray())!;
+        Assert.Equal(("Order 1001 delivered", "Ann Buyer received order 1001.", id),
+            (post["title"]!.GetValue<string>(), post["text"]!.GetValue<string>(), post["orderId"]!.GetValue<long>()));
         await Expect.ProblemAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/status", new { status = "lost" }), 400, "'lost'", "new, paid");
         Assert.Equal("completed", (await host.GetAsync($"/api/orders/{id}"))["status"]!.GetValue<string>());
     }

@@ -80,11 +80,12 @@ public sealed class MissingActivityTypeTests
         var before = await File.ReadAllTextAsync(file);
         var loaded = await StudioCalls.DefinitionAsync(host, "paid");
         StudioCalls.Activity(loaded, "paidComment")["text"]!["expression"]!["value"] = "Edited around the retired rule.";
+        var index = loaded["root"]!["activities"]!.AsArray().ToList().FindIndex(a => a!["id"]!.GetValue<string>() == "retired");
 
         foreach (var publish in new[] { false, true })
         {
             var problem = await Expect.ProblemAsync(await StudioCalls.SaveAsync(host, loaded, publish), 400, "Nothing was stored");
-            var messages = problem["errors"]!["$.root.activities[4].type"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
+            var messages = problem["errors"]![$"$.root.activities[{index}].type"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
             Assert.Equal(["paid.json: activity 'retired': unknown activity type 'Automation.RetiredRule': no activity of that type exists here, so it cannot run"], messages);
         }
         var latest = await StudioCalls.DefinitionAsync(host, "paid");

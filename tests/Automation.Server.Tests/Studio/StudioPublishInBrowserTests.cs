@@ -65,7 +65,7 @@ public sealed class StudioPublishInBrowserTests
         var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
 
         await browser.NavigateAsync($"{service.Address}/studio/edit/paid?apiKey={ServiceHost.ApiKey}");
-        Assert.True(await browser.WaitUntilAsync("document.querySelectorAll('g.x6-node').length === 4", Patience), "the designer did not load");
+        Assert.True(await browser.WaitUntilAsync("document.querySelectorAll('g.x6-node').length === 5", Patience), "the designer did not load");
         // HTML5 drag and drop from the palette onto the canvas, as the designer's handlers receive it.
         await browser.EvaluateAsync("""
             (() => {
@@ -78,11 +78,11 @@ public sealed class StudioPublishInBrowserTests
               item.dispatchEvent(new DragEvent('dragend', at));
             })()
             """);
-        var dropped = await browser.WaitUntilAsync("document.querySelectorAll('g.x6-node').length === 5", Patience);
+        var dropped = await browser.WaitUntilAsync("document.querySelectorAll('g.x6-node').length === 6", Patience);
         await browser.ScreenshotAsync(Path.Combine(artifacts, "studio-dropped.png"));
         Assert.True(dropped, "the dropped rule did not appear on the canvas");
         var id = (await browser.EvaluateAsync(
-            "[...document.querySelectorAll('g.x6-node')].map(g => g.getAttribute('data-cell-id')).find(i => !['start', 'onPayment', 'paidComment', 'tellPaid'].includes(i))"))!.GetValue<string>();
+            "[...document.querySelectorAll('g.x6-node')].map(g => g.getAttribute('data-cell-id')).find(i => !['start', 'onPayment', 'paidComment', 'tellPaid', 'allowDelivery'].includes(i))"))!.GetValue<string>();
 
         // Start's port already has connections leaving it to the right; grab the port left of them.
         await browser.DragAsync("document.querySelector('g[data-cell-id=\"start\"] [port-group=\"out\"]')",
