@@ -38,18 +38,7 @@ public sealed class StudioPublishInBrowserTests
         Assert.Equal(["\"version\": 2,", "\"value\": \"Studio Analyst\""], changed[1..]);
 
         // An order paid from now on runs the published change.
-        using var api = new HttpClient { BaseAddress = new Uri(service.Address) };
-        api.DefaultRequestHeaders.Add("X-Api-Key", ServiceHost.ApiKey);
-        var order = await Expect.JsonAsync(await api.PostAsJsonAsync("/api/orders", new
-        {
-            client = new { name = "Ann Buyer", email = "ann@example.com" },
-            items = new[] { new { name = "Teapot", quantity = 1, price = 40 } },
-            currency = "EUR",
-        }), 201);
-        var id = order["id"]!.GetValue<long>();
-        await Expect.JsonAsync(await api.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 40 }), 201);
-        var timeline = await Expect.JsonAsync(await api.GetAsync($"/api/orders/{id}/timeline"), 200);
-        var comment = timeline["items"]!.AsArray().Single(e => e!["text"]!.GetValue<string>().StartsWith("Payment received for order", StringComparison.Ordinal))!;
+        var comment = (await NewOrderPaidAsync(service)).Single(e => e!["text"]!.GetValue<string>().StartsWith("Payment received for order", StringComparison.Ordinal))!;
         Assert.Equal("Studio Analyst", comment["author"]!.GetValue<string>());
     }
 
@@ -100,18 +89,7 @@ public sealed class StudioPublishInBrowserTests
         Assert.Contains(written["root"]!["connections"]!.AsArray(),
             c => c!["source"]!["activity"]!.GetValue<string>() == "start" && c["target"]!["activity"]!.GetValue<string>() == id);
 
-        using var api = new HttpClient { BaseAddress = new Uri(service.Address) };
-        api.DefaultRequestHeaders.Add("X-Api-Key", ServiceHost.ApiKey);
-        var order = await Expect.JsonAsync(await api.PostAsJsonAsync("/api/orders", new
-        {
-            client = new { name = "Ann Buyer", email = "ann@example.com" },
-            items = new[] { new { name = "Teapot", quantity = 1, price = 40 } },
-            currency = "EUR",
-        }), 201);
-        var orderId = order["id"]!.GetValue<long>();
-        await Expect.JsonAsync(await api.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { amount = 40 }), 201);
-        var timeline = await Expect.JsonAsync(await api.GetAsync($"/api/orders/{orderId}/timeline"), 200);
-        Assert.Contains(timeline["items"]!.AsArray(), e => e!["text"]!.GetValue<string>() == "Dropped in from the palette.");
+        Assert.Contains(await NewOrderPaidAsync(service), e => e!["text"]!.GetValue<string>() == "Dropped in from the palette.");
     }
 
     [Fact]
@@ -145,6 +123,22 @@ public sealed class StudioPublishInBrowserTests
     // The cloud-upload button of the designer's toolbar (the one before the publish menu's arrow).
     private const string PublishButton =
         "[...document.querySelectorAll('button.mud-menu-icon-button-activator')].map(b => b.previousElementSibling ?? b.parentElement.previousElementSibling?.querySelector('button')).find(b => b && b.classList.contains('mud-primary-text')) ?? document.querySelector('button.mud-primary-text')";
+
+    /// Creates an order through the API, pays it (so it enters `paid` and runs its rules) and returns its timeline.
+    private static async Task<JsonArray> NewOrderPaidAsync(KestrelService service)
+    {
+        using var api = new HttpClient { BaseAddress = new Uri(service.Address) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", ServiceHost.ApiKey);
+        var order = await Expect.JsonAsync(await api.PostAsJsonAsync("/api/orders", new
+        {
+            client = new { name = "Ann Buyer", email = "ann@example.com" },
+            items = new[] { new { name = "Teapot", quantity = 1, price = 40 } },
+            currency = "EUR",
+        }), 201);
+        var id = order["id"]!.GetValue<long>();
+        await Expect.JsonAsync(await api.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 40 }), 201);
+        return (await Expect.JsonAsync(await api.GetAsync($"/api/orders/{id}/timeline"), 200))["items"]!.AsArray();
+    }
 
     private static async Task OpenRuleAsync(HeadlessChromium browser, KestrelService service, string activityId, string input, string definitionId = "paid")
     {
