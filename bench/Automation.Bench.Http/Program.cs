@@ -47,6 +47,7 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     await using var cluster = await BenchCluster.StartAsync(configuration, nodes, postgres);
     await WarmUpAsync(cluster);
     var ids = await SeedAsync(cluster, orders);
+    Phase("paying");
     var next = -1;
     var cpu = cluster.CpuTime;
     var watch = Stopwatch.StartNew();
@@ -56,6 +57,7 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
         while ((i = Interlocked.Increment(ref next)) < ids.Count) await PayAsync(cluster.For(i), ids[i]);
     }));
     watch.Stop();
+    Phase("paid");
     var cpuPerEvent = (cluster.CpuTime - cpu).TotalMilliseconds / orders;
     await VerifyAsync(cluster, orders);
     var perSecond = orders / watch.Elapsed.TotalSeconds;
@@ -89,6 +91,14 @@ async Task LatencyAsync(int rate, int seconds, int nodes = 1, bool postgres = fa
     Array.Sort(latencies);
     double P(double q) => latencies[Math.Min(total - 1, (int)Math.Ceiling(q * total) - 1)];
     Console.WriteLine($"latency at {rate} events/s for {seconds} s ({total} payments, {Nodes(cluster)}): p50 {P(0.50):N1} ms, p95 {P(0.95):N1} ms, p99 {P(0.99):N1} ms, max {latencies[^1]:N1} ms, {Load()}");
+}
+
+// For profiling: BENCH_PHASES=1 prints the monotonic clock (as perf record -k CLOCK_MONOTONIC stamps samples) at the
+// start and end of the measured part, to cut a profile of the whole run down to it.
+static void Phase(string name)
+{
+    if (Environment.GetEnvironmentVariable("BENCH_PHASES") == "1")
+        Console.WriteLine($"phase {name} at {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}");
 }
 
 static string Nodes(BenchCluster cluster) => cluster.Nodes == 1 ? "1 node" : $"{cluster.Nodes} nodes";

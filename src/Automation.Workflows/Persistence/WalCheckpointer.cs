@@ -4,16 +4,24 @@ namespace Automation.Workflows.Persistence;
 
 /// Checkpoints SQLite's write-ahead log in the background, so that no commit pays for copying the log into the
 /// database and syncing it (SQLite's automatic checkpoint runs inside the commit that crosses its threshold). A
-/// passive pass copies the bulk without blocking anyone; when the log has grown long, a short second pass under the
-/// write gate finishes it, so that the next commit starts the log over instead of letting it grow without end.
+/// passive pass copies the bulk without blocking anyone. A passive pass never starts the log over, though, and under
+/// load some reader always holds a snapshot in it, so SQLite never does either: the log grew to gigabytes in the
+/// end-to-end benchmark. So when the log has grown long, a second pass under the write gate copies the rest and
+/// truncates the log; it waits for the readers still inside the log (new readers read the database file once
+/// everything is copied), at most <see cref="RestartWait"/>, and otherwise leaves it to the next round.
 internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gate)
 {
-    /// Commits between checkpoints: a step writes some ten pages, so the log stays in the tens of megabytes.
-    public const int CommitsPerCheckpoint = 500;
+    /// Commits between checkpoints: a step writes some ten pages (an order event some forty), so a passive pass copies a
+    /// few megabytes at a time and the log is looked at often enough to be truncated close to <see cref="RestartFrames"/>.
+    public const int CommitsPerCheckpoint = 100;
 
-    /// Log frames (64 MB) above which the checkpoint is finished under the gate: that pass syncs the database file
-    /// while commits wait, so it should come seldom; the passive passes keep what it has left to copy small.
-    private const int RestartFrames = 16_384;
+    /// Log frames (32 MB) above which the checkpoint is finished under the gate and the log truncated: that pass syncs
+    /// the database file while commits wait, so it should come seldom; the passive passes keep what it has left to
+    /// copy small.
+    public const int RestartFrames = 8_192;
+
+    /// How long the truncating pass waits for readers still inside the log, while commits wait for it.
+    public static readonly TimeSpan RestartWait = TimeSpan.FromMilliseconds(500);
 
     // ReadWrite: a checkpoint must never create a database file that was deleted meanwhile.
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
@@ -33,12 +41,17 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
     }
 
     /// One checkpoint now; returns the log's frame count and how many of them are in the database.
-    public async Task<(long Log, long Checkpointed)> CheckpointAsync(CancellationToken ct = default)
+    public Task<(long Log, long Checkpointed)> CheckpointAsync(CancellationToken ct = default) =>
+        RunCheckpointAsync("PASSIVE", TimeSpan.Zero, ct);
+
+    private async Task<(long Log, long Checkpointed)> RunCheckpointAsync(string mode, TimeSpan busyWait, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        command.CommandText = $"PRAGMA busy_timeout={(int)busyWait.TotalMilliseconds};";
+        await command.ExecuteNonQueryAsync(ct);
+        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
     }
@@ -47,11 +60,15 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
     {
         try
         {
-            var (log, checkpointed) = await CheckpointAsync();
-            if (log >= RestartFrames && checkpointed < log)
+            var (log, _) = await CheckpointAsync();
+            if (log >= RestartFrames)
             {
                 await gate.WaitAsync();
-                try { await CheckpointAsync(); }
+                try
+                {
+                    // TRUNCATE: copy what is left, wait (busy_timeout) for readers still inside the log, empty the file.
+                    await RunCheckpointAsync("TRUNCATE", RestartWait, default);
+                }
                 finally { gate.Release(); }
             }
             Interlocked.Increment(ref _completed);
