@@ -50,6 +50,7 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     Phase("paying");
     var next = -1;
     var cpu = cluster.CpuTime;
+    var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
     {
@@ -59,9 +60,10 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     watch.Stop();
     Phase("paid");
     var cpuPerEvent = (cluster.CpuTime - cpu).TotalMilliseconds / orders;
+    var clientCpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / orders;
     await VerifyAsync(cluster, orders);
     var perSecond = orders / watch.Elapsed.TotalSeconds;
-    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {Load()}");
+    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
     return perSecond;
 }
 

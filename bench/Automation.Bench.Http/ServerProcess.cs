@@ -56,8 +56,9 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Webhooks__Secret"] = "bench-hook";
         start.Environment["Mail__Listener__Port"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var name in new[] { "DOTNET_gcServer", "DOTNET_GCgen0size" })
-            if (Environment.GetEnvironmentVariable("BENCH_" + name) is { } value) start.Environment[name] = value;
+        // Runtime knobs to try on the server: BENCH_DOTNET_gcServer=0 reaches it as DOTNET_gcServer=0.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => ((string)e.Key, (string?)e.Value)))
+            if (name.StartsWith("BENCH_DOTNET_", StringComparison.Ordinal)) start.Environment[name["BENCH_".Length..]] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
