@@ -2,6 +2,7 @@ using System.Globalization;
 using Automation.Orders.Activities;
 using Automation.Rules.Pipeline;
 using Automation.Server.Api;
+using Automation.Workflows.Scheduling;
 using Quartz;
 
 namespace Automation.Server.Events;
@@ -46,13 +47,14 @@ public sealed class WaitEnds(ISchedulerFactory schedulers, StoreAccess store, Ti
 }
 
 /// Ends one waiting marker at its end: completes it and notifies the responsible (nothing if the client came first).
-public sealed class WaitEndJob(StoreAccess store, TimeProvider clock) : IJob
+/// A failed attempt is retried while the marker is open.
+public sealed class WaitEndJob(StoreAccess store, TimeProvider clock, TimerRetry retry) : IJob
 {
     public const string MarkerKey = "markerId";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
         if (long.TryParse(context.MergedJobDataMap.GetString(MarkerKey), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            await store.WriteAsync(db => new WaitMarkers(db, clock).EndAsync(id, ct), ct);
+            await retry.RunAsync(context, $"wait marker {id}", token => store.WriteAsync(db => new WaitMarkers(db, clock).EndAsync(id, token), token), ct);
     }
 }

@@ -47,6 +47,7 @@ public static class AutomationServices
         services.AddOptions<WebhookOptions>().Bind(config.GetSection(WebhookOptions.Section));
         services.AddOptions<LimitOptions>().Bind(config.GetSection(LimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PipelineSettings>().Bind(config.GetSection(PipelineSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TimerRetryOptions>().Bind(config.GetSection(TimerRetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure(o => o.ShutdownTimeout = config.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
 

@@ -56,14 +56,15 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulers, ILogger<Q
     }
 }
 
-/// Resumes the workflow waiting on a timer bookmark.
-public sealed class ResumeTimerJob(WorkflowEngine engine) : IJob
+/// Resumes the workflow waiting on a timer bookmark; a failed resume is retried while the bookmark is there (a
+/// consumed or cancelled bookmark makes the resume return without error).
+public sealed class ResumeTimerJob(WorkflowEngine engine, TimerRetry retry) : IJob
 {
     public const string BookmarkKey = "bookmarkId";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
     {
-        var bookmarkId = context.MergedJobDataMap.GetString(BookmarkKey);
-        if (bookmarkId is not null) await engine.ResumeAsync(bookmarkId, null, ct);
+        if (context.MergedJobDataMap.GetString(BookmarkKey) is { } bookmarkId)
+            await retry.RunAsync(context, $"bookmark {bookmarkId}", token => engine.ResumeAsync(bookmarkId, null, token), ct);
     }
 }

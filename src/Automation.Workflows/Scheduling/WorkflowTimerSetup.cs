@@ -40,6 +40,8 @@ public static class WorkflowTimerSetup
             });
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddOptions<TimerRetryOptions>();
+        services.AddSingleton<TimerRetry>();
         services.AddSingleton<QuartzTimerScheduler>();
         services.AddSingleton<ITimerScheduler>(sp => sp.GetRequiredService<QuartzTimerScheduler>());
         return services;
