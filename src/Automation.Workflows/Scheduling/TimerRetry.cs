@@ -52,7 +52,7 @@ public sealed class TimerRetry(IOptions<TimerRetryOptions> options, ILogger<Time
             .WithIdentity($"{job.Name}:retry:{Guid.NewGuid():N}", job.Group)
             .ForJob(job)
             .UsingJobData(AttemptsKey, attempt)
-            .StartAt(DateTimeOffset.UtcNow + delay) // Quartz fires by the wall clock, not the service's TimeProvider
+            .StartAt(context.Scheduler.TimeProvider.GetUtcNow() + delay) // the clock the scheduler fires by
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         try
