@@ -60,6 +60,11 @@ catch (MissingSettingException missing)
     Console.Error.WriteLine($"Not starting: {missing.Message}");
     return 1;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+{
+    Console.Error.WriteLine($"Not starting: {string.Join(" ", invalid.Failures)}");
+    return 1;
+}
 catch (Exception busy) when (PortInUse(busy))
 {
     Console.Error.WriteLine($"Not starting: a port this service listens on is already in use ({busy.Message}). "

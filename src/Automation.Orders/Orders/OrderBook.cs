@@ -69,9 +69,13 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
         if (db.Orders.Local.FindEntry(orderId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
             && tracked.Collection(o => o.Shipments).IsLoaded && tracked.Collection(o => o.Payments).IsLoaded)
             return tracked.Entity;
-        return await db.Orders.Include(o => o.Shipments.OrderBy(s => s.Id)).Include(o => o.Payments.OrderBy(p => p.Id)).AsSingleQuery()
-            .FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        return await OrderWithShipmentsAndPayments.RunAsync(db, orderId, cancellationToken);
     }
+
+    // Compiled once: every event reads its order this way, and translating the LINQ anew each time cost more than the query.
+    private static readonly CompiledStoreQuery<long, Order?> OrderWithShipmentsAndPayments = new((db, orderId, _) =>
+        db.Orders.Include(o => o.Shipments.OrderBy(s => s.Id)).Include(o => o.Payments.OrderBy(p => p.Id)).AsSingleQuery()
+            .FirstOrDefault(o => o.Id == orderId));
 
     public async Task<Order?> FindByNumberAsync(string number, CancellationToken cancellationToken) =>
         await WithDetails(db.Orders).FirstOrDefaultAsync(o => o.Number == number, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Orders.Persistence;
@@ -23,15 +22,17 @@ public static class StoreDbOptions
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
 
-    public static DbContextOptionsBuilder<StoreDb> UseStore(this DbContextOptionsBuilder<StoreDb> builder, DbConnection connection, DatabaseProvider provider)
+    /// For contexts that are handed their connection afterwards (<c>Database.SetDbConnection</c>), so that one options
+    /// instance serves them all.
+    public static DbContextOptionsBuilder<StoreDb> UseStoreWithoutConnection(this DbContextOptionsBuilder<StoreDb> builder, DatabaseProvider provider)
     {
         _ = provider switch
         {
             DatabaseProvider.Sqlite => builder
-                .UseSqlite(connection, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable))
+                .UseSqlite(o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable))
                 .AddInterceptors(SqliteConnectionTuning.Instance),
             DatabaseProvider.PostgreSql => builder
-                .UseNpgsql(connection, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable)),
+                .UseNpgsql(o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
         return builder;

@@ -63,6 +63,10 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
         if (db.Clients.Local.FindEntry(clientId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
             && tracked.Collection(c => c.Emails).IsLoaded && tracked.Collection(c => c.Phones).IsLoaded)
             return tracked.Entity;
-        return await db.Clients.Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery().FirstOrDefaultAsync(c => c.Id == clientId, ct);
+        return await ClientWithContacts.RunAsync(db, clientId, ct);
     }
+
+    // Compiled once: the expressions of every rule step read the client this way.
+    private static readonly CompiledStoreQuery<long, Client?> ClientWithContacts = new((db, clientId, _) =>
+        db.Clients.Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery().FirstOrDefault(c => c.Id == clientId));
 }

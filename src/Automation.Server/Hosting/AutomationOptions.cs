@@ -53,3 +53,16 @@ public sealed record PipelineSettings
     [Range(0, 1_000_000)] public int FloodLimit { get; init; } = 120;
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan FloodWindow { get; init; } = TimeSpan.FromMinutes(1);
 }
+
+/// `Recovery:*` — the sweep that continues instances a node left mid-step (a node killed and not restarted).
+public sealed record RecoverySettings
+{
+    public const string Section = "Recovery";
+    /// How often every node looks for stranded instances.
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "Recovery:SweepInterval must be a positive duration of at most a day, e.g. 00:00:30.")]
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// How long an instance must have been left `Running` without an update before the sweep takes it; far longer
+    /// than a step takes, so a step another node is running now is never taken.
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00", ErrorMessage = "Recovery:StaleAfter must be a positive duration of at most 7 days, e.g. 00:01:00.")]
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(60);
+}

@@ -49,6 +49,7 @@ public static class AutomationServices
         services.AddOptions<PipelineSettings>().Bind(config.GetSection(PipelineSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TimerRetryOptions>().Bind(config.GetSection(TimerRetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RecoverySettings>().Bind(config.GetSection(RecoverySettings.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure(o => o.ShutdownTimeout = config.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
 
         var storage = StorageSettings.Read(config, home);
@@ -86,6 +87,7 @@ public static class AutomationServices
         services.AddSingleton<WaitEnds>();
         services.AddSingleton<IWaitEndTimers>(sp => sp.GetRequiredService<WaitEnds>());
         services.AddHostedService<StartupRecovery>();
+        services.AddHostedService<RecoverySweep>();
         services.AddHostedService<InboxPump>();
         services.AddOptions<DocumentOptions>().Bind(config.GetSection(DocumentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChromiumPdfPrinter>();

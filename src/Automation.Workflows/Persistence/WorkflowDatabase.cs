@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Automation.Workflows.Runtime;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -82,10 +83,11 @@ public sealed class WorkflowDatabase : IAsyncDisposable
             return new WriteSession(pooled, null, async (_, _) => await pooled.DisposeAsync());
         }
         await WriteGate.WaitAsync(ct);
+        var acquired = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var writer = _writer ??= await KeptSqliteConnection.OpenAsync(ConnectionString, ct);
-            return new WriteSession(writer.Connection, writer.Commands, (healthy, committed) => EndSqliteSessionAsync(writer, healthy, committed));
+            return new WriteSession(writer.Connection, writer.Commands, (healthy, committed) => EndSqliteSessionAsync(writer, healthy, committed, acquired));
         }
         catch
         {
@@ -110,7 +112,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         });
     }
 
-    private async ValueTask EndSqliteSessionAsync(KeptSqliteConnection writer, bool healthy, bool committed)
+    private async ValueTask EndSqliteSessionAsync(KeptSqliteConnection writer, bool healthy, bool committed, long acquired)
     {
         try
         {
@@ -120,6 +122,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         }
         finally
         {
+            EngineMetrics.RecordWriterHeld(acquired);
             WriteGate.Release();
             if (committed) _checkpointer!.Committed();
         }

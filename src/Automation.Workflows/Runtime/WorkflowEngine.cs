@@ -173,16 +173,34 @@ public sealed class WorkflowEngine(
         Stage(work, step, l.Record, isNew: false, l.Bookmarks, consumed: null);
     }
 
-    /// Continues instances whose last commit left work scheduled (a crash between steps, or a commit point).
-    public async Task<int> RecoverAsync(CancellationToken ct = default)
+    /// Continues every instance whose last commit left work scheduled (a crash between steps, or a commit point); what a
+    /// node does when it starts. It takes them all, however recent: a step another node may be running on one of them
+    /// commits first or loses on the revision, so the work still commits once, and nothing waits for the sweep.
+    public Task<int> RecoverAsync(CancellationToken ct = default) => ContinueRunningAsync(updatedBefore: null, ct);
+
+    /// Continues the instances left `Running` and not updated since <paramref name="updatedBefore"/>: what a node that
+    /// died mid-step left behind. A live step commits within seconds, so a cut-off well in the past never takes one;
+    /// nodes sweeping together each continue an instance at most once between them (revision check, then a fresh load
+    /// that finds it no longer stranded). Returns how many this call continued.
+    public Task<int> ContinueStrandedAsync(DateTimeOffset updatedBefore, CancellationToken ct = default) =>
+        ContinueRunningAsync(updatedBefore, ct);
+
+    private async Task<int> ContinueRunningAsync(DateTimeOffset? updatedBefore, CancellationToken ct)
     {
         List<string> running;
         await using (var connection = await database.OpenConnectionAsync(ct))
         await using (var db = WorkflowDb.Create(connection, database.Provider))
-            running = await db.Instances.Where(i => i.Status == nameof(WorkflowStatus.Running)).Select(i => i.Id).ToListAsync(ct);
+        {
+            var query = db.Instances.Where(i => i.Status == nameof(WorkflowStatus.Running));
+            if (updatedBefore is { } cutOff) query = query.Where(i => i.UpdatedAt < cutOff);
+            running = await query.OrderBy(i => i.UpdatedAt).Select(i => i.Id).Take(1000).ToListAsync(ct);
+        }
+        // Checked again on each fresh load in the step's transaction: another node (or sweep) may have got there first.
+        bool Stranded(InstanceRecord r) => r.Status == nameof(WorkflowStatus.Running) && (updatedBefore is null || r.UpdatedAt < updatedBefore);
+        var continued = 0;
         foreach (var id in running)
-            await RunStepAsync(id, null, null, (_, step) => FlowchartRunner.RunQueueAsync(step), ct);
-        return running.Count;
+            if (await RunStepAsync(id, null, null, (_, step) => FlowchartRunner.RunQueueAsync(step), ct, Stranded) is not null) continued++;
+        return continued;
     }
 
     public async Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken ct = default)
@@ -201,9 +219,10 @@ public sealed class WorkflowEngine(
         }, ct);
 
     /// Loads an instance, runs one step on it and commits; retries from a fresh load when another step or node
-    /// committed first. Returns null when there was nothing to do (instance done, bookmark gone).
+    /// committed first. Returns null when there was nothing to do (instance done, bookmark gone, or <paramref name="applies"/>
+    /// says the fresh load no longer needs the step).
     private async Task<InstanceResult?> RunStepAsync(string instanceId, string? consumes, JsonNode? input,
-        Func<StepUnitOfWork, WorkflowStep, ValueTask> act, CancellationToken ct)
+        Func<StepUnitOfWork, WorkflowStep, ValueTask> act, CancellationToken ct, Func<InstanceRecord, bool>? applies = null)
     {
         using var held = await _locks.AcquireAsync(instanceId, ct);
         for (var attempt = 1; ; attempt++)
@@ -213,6 +232,7 @@ public sealed class WorkflowEngine(
             var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
             if (loaded is not { } l || IsDone(l.Record.Status)) return null;
             if (consumes is not null && l.Bookmarks.All(b => b.Id != consumes)) return null;
+            if (applies is not null && !applies(l.Record)) return null;
             var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct);
             var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
             step.Bookmarks = l.Bookmarks;

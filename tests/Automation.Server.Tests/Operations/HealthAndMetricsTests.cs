@@ -89,10 +89,15 @@ public sealed class HealthAndMetricsTests
         Assert.Contains(steps, p => p!["tags"]!["kind"]!.GetValue<string>() == "start" && p["count"]!.GetValue<long>() >= 2);
         Assert.All(steps, p => Assert.True(p!["p99"]!.GetValue<double>() <= p["max"]!.GetValue<double>()));
         Assert.NotNull(after["automation.outbox.backlog"]);
+        // The payment's unit of work held SQLite's writer, and said for how long.
+        Assert.True(WriterUnits(after) > WriterUnits(before), after.ToJsonString());
 
         using var anonymous = host.CreatePublicClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
     }
+
+    private static long WriterUnits(JsonNode metrics) =>
+        metrics["automation.sqlite.writer.held"]?["points"]?.AsArray().Sum(p => p!["count"]!.GetValue<long>()) ?? 0;
 
     [Fact]
     public async Task Metrics_are_pushed_to_an_OTLP_collector_when_one_is_configured()

@@ -49,6 +49,15 @@ public sealed class EngineHarness : IAsyncDisposable
         return harness;
     }
 
+    /// Another node on the same database: its own connections, definitions cache, engine and in-process instance locks.
+    public (WorkflowDatabase Database, WorkflowEngine Engine) SecondNode()
+    {
+        var database = new WorkflowDatabase(Database.Provider, Database.ConnectionString);
+        var engine = new WorkflowEngine(database, new WorkflowDefinitions(database, Registry, Expressions, Clock), Expressions, Timers,
+            new EmptyServices(), Clock, []);
+        return (database, engine);
+    }
+
     public Task<WorkflowDefinition> PublishAsync(string json) => Definitions.SaveAsync(WorkflowJson.Parse(json), publish: true);
 
     /// The journal of an instance, oldest first, as "activityId:Event".
@@ -72,6 +81,23 @@ public sealed class EngineHarness : IAsyncDisposable
         await using var connection = await Database.OpenConnectionAsync();
         await using var db = WorkflowDb.Create(connection, Database.Provider);
         return await db.Bookmarks.CountAsync(b => instanceId == null || b.InstanceId == instanceId);
+    }
+
+    /// Leaves an instance as a node that died after committing mid-step would: `Running`, these activities queued,
+    /// nothing waiting, last updated at <paramref name="updatedAt"/>.
+    public async Task StrandAsync(string instanceId, DateTimeOffset updatedAt, params string[] queued)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var db = WorkflowDb.Create(connection, Database.Provider);
+        var record = await db.Instances.AsTracking().SingleAsync(i => i.Id == instanceId);
+        var state = InstanceStore.ReadState(record.State);
+        state.Waiting.Clear();
+        state.Queue.AddRange(queued);
+        record.Status = nameof(WorkflowStatus.Running);
+        record.State = InstanceStore.WriteState(state);
+        record.UpdatedAt = updatedAt;
+        db.Bookmarks.RemoveRange(db.Bookmarks.Where(b => b.InstanceId == instanceId));
+        await db.SaveChangesAsync();
     }
 
     public async Task<InstanceState> StateAsync(string instanceId)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Automation.Workflows.Activities;
 using Automation.Workflows.Runtime;
 
@@ -41,5 +42,41 @@ public sealed class WaitHere : Activity
     {
         context.Set(Received, context.ResumeInput);
         return ValueTask.CompletedTask;
+    }
+}
+
+/// Holds every step that runs it until as many steps as a test expects are inside it at once (or 10 s pass), so that
+/// a test can prove two nodes really ran one instance's step concurrently.
+[Activity("Test", "Meet", Category = "Test")]
+public sealed class Meet : Activity
+{
+    private static readonly ConcurrentDictionary<string, Meeting> Meetings = new(StringComparer.Ordinal);
+
+    [Input] public Input<string> Key { get; init; } = new("");
+
+    /// Expects <paramref name="parties"/> steps in the activity with this key; returns how many arrived so far.
+    public static Func<int> Expect(string key, int parties)
+    {
+        var meeting = Meetings[key] = new Meeting(parties);
+        return () => meeting.Arrived;
+    }
+
+    public override async ValueTask ExecuteAsync(ActivityContext context)
+    {
+        if (Meetings.TryGetValue(context.Get(Key), out var meeting)) await meeting.ArriveAsync();
+    }
+
+    private sealed class Meeting(int parties)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public int Arrived => Volatile.Read(ref _arrived);
+
+        public async Task ArriveAsync()
+        {
+            if (Interlocked.Increment(ref _arrived) >= parties) _all.TrySetResult();
+            await Task.WhenAny(_all.Task, Task.Delay(TimeSpan.FromSeconds(10)));
+        }
     }
 }
