@@ -28,7 +28,8 @@ public sealed class Cluster : IAsyncDisposable
     public bool IsPostgres { get; }
     public int Kills => _kills;
 
-    public static async Task<Cluster> StartAsync(int nodes, bool postgres, int seed)
+    /// <paramref name="extra"/>: further settings for every node (`Section__Key` = value), over the ones below.
+    public static async Task<Cluster> StartAsync(int nodes, bool postgres, int seed, IReadOnlyDictionary<string, string>? extra = null)
     {
         var sink = await MailSink.StartAsync();
         var gateway = await FakeGateway.StartAsync();
@@ -56,6 +57,7 @@ public sealed class Cluster : IAsyncDisposable
             ["Limits__MaxBodyBytes"] = "65536",
             ["Webhooks__SigningKey"] = SigningKey,
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
         var list = Enumerable.Range(1, nodes).Select(n => NodeProcess.Create($"n{n}", LoadWorkflows.Files(), settings)).ToList();
         var cluster = new Cluster(list, sink, gateway, database, postgres, new Random(seed));
         // Together: on PostgreSQL the nodes prepare the database one at a time and all come up.
@@ -107,6 +109,18 @@ public sealed class Cluster : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// After a random while around <paramref name="after"/>, kills a random node with SIGKILL and never starts it again:
+    /// from then on only the others take requests (<see cref="AnyLiveNode"/> picks running nodes only) and must finish
+    /// what the dead one left. Returns the victim.
+    public async Task<NodeProcess> KillForGoodAsync(TimeSpan after)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(Next((int)after.TotalMilliseconds / 2, (int)after.TotalMilliseconds * 3 / 2)));
+        var victim = Nodes[Next(0, Nodes.Count)];
+        await victim.KillAsync();
+        Interlocked.Increment(ref _kills);
+        return victim;
     }
 
     /// What went wrong with the nodes themselves: failed restarts, nodes that exited without being killed.

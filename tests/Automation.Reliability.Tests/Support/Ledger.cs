@@ -137,6 +137,24 @@ public sealed partial class Ledger
         return false;
     }
 
+    /// Waits until no workflow instance is left `Running` (what a node killed mid-step strands until some node continues
+    /// it); returns the ones still Running when the patience ran out (none when all were continued).
+    public static async Task<List<string>> NoneRunningAsync(Cluster cluster, TimeSpan patience)
+    {
+        var provider = cluster.IsPostgres ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            await using var connection = await OpenAsync(cluster, provider);
+            await using var workflows = WorkflowDb.Create(connection, provider);
+            var running = await workflows.Instances.AsNoTracking().Where(i => i.Status == "Running")
+                .Select(i => new { i.Id, i.DefinitionId, i.CorrelationId, i.UpdatedAt }).ToListAsync();
+            if (running.Count == 0 || DateTime.UtcNow >= deadline)
+                return running.Select(i => $"instance {i.Id} ({i.DefinitionId}, order {i.CorrelationId}) is still Running, last updated {i.UpdatedAt:HH:mm:ss.fff}").ToList();
+            await Task.Delay(250);
+        }
+    }
+
     [GeneratedRegex("from '(.*?)' to '(.*?)'")]
     private static partial Regex MoveText();
 }
