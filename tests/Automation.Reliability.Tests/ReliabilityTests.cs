@@ -7,7 +7,7 @@ namespace Automation.Reliability.Tests;
 
 /// The reliability suite (docs/operations.md): nodes of the built server as processes on one database, a steady load
 /// of orders, payments, webhooks and client emails, bad input mixed in at a fixed rate, and nodes killed with SIGKILL
-/// and started again at random moments. Afterwards every order must have made exactly the moves its events called
+/// and started again at random moments (or, in one scenario, killed once and never started again). Afterwards every order must have made exactly the moves its events called
 /// for, run each rule once, and had each message delivered once; no event may be lost. The size is set by
 /// RELIABILITY_ORDERS, RELIABILITY_RATE (orders/s), RELIABILITY_KILLS, RELIABILITY_BAD_RATE (bad inputs/s) and
 /// RELIABILITY_SEED; `tests/Automation.Reliability.Tests/reliability.sh --soak` runs a long one.

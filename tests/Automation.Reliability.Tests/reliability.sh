@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The reliability suite (docs/operations.md): 2 and 3 nodes on PostgreSQL and 1 node on SQLite as processes, a steady
 # load of orders, payments, webhooks and client emails with bad input mixed in, nodes killed with SIGKILL and
-# restarted at random moments; then every order is checked. Prints one summary line per scenario.
+# restarted at random moments (and, on 2 nodes, one killed for good); then every order is checked. Prints one summary
+# line per scenario.
 #
 #   tests/Automation.Reliability.Tests/reliability.sh              # the size CI runs (a few minutes)
 #   tests/Automation.Reliability.Tests/reliability.sh --soak       # a long soak: 600 orders and 20 kills per scenario
