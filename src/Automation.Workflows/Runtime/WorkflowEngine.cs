@@ -185,6 +185,9 @@ public sealed class WorkflowEngine(
     public Task<int> ContinueStrandedAsync(DateTimeOffset updatedBefore, CancellationToken ct = default) =>
         ContinueRunningAsync(updatedBefore, ct);
 
+    // The most instances one sweep continues, so that a backlog after an outage is worked off across sweeps.
+    private const int SweepBatch = 1000;
+
     private async Task<int> ContinueRunningAsync(DateTimeOffset? updatedBefore, CancellationToken ct)
     {
         List<string> running;
@@ -193,7 +196,9 @@ public sealed class WorkflowEngine(
         {
             var query = db.Instances.Where(i => i.Status == nameof(WorkflowStatus.Running));
             if (updatedBefore is { } cutOff) query = query.Where(i => i.UpdatedAt < cutOff);
-            running = await query.OrderBy(i => i.UpdatedAt).Select(i => i.Id).Take(1000).ToListAsync(ct);
+            var oldestFirst = query.OrderBy(i => i.UpdatedAt).Select(i => i.Id);
+            // A sweep takes a bounded batch (the next sweep takes the rest); start-up takes them all.
+            running = await (updatedBefore is null ? oldestFirst : oldestFirst.Take(SweepBatch)).ToListAsync(ct);
         }
         // Checked again on each fresh load in the step's transaction: another node (or sweep) may have got there first.
         bool Stranded(InstanceRecord r) => r.Status == nameof(WorkflowStatus.Running) && (updatedBefore is null || r.UpdatedAt < updatedBefore);
