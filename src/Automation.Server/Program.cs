@@ -7,7 +7,9 @@ using Automation.Server.WorkflowFiles;
 
 if (args is ["validate", .. var rest]) return ValidateCommand.Run(rest, Console.Out, Console.Error);
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read once, at start (they are validated then). Watching appsettings.json for changes would watch the
+// whole content root, data/ included, and every write to the database would wake the watcher.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 builder.AddAutomation();
 builder.Services.AddProblemResponses();
 builder.Services.AddElsaStudio();

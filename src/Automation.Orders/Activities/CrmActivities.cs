@@ -67,12 +67,15 @@ public sealed class CrmActivities(StoreDb db, TimeProvider clock)
     /// Completes the order's open activities that were set to complete when the order leaves this status.
     public async Task<int> CompleteOnLeavingStatusAsync(long orderId, string status, CancellationToken cancellationToken)
     {
-        var open = await db.CrmActivities.Where(a => a.OrderId == orderId && !a.IsCompleted && a.AutoCompleteStatus == status)
-            .ToListAsync(cancellationToken);
+        var open = await OpenForStatus.RunAsync(db, orderId, status, cancellationToken);
         foreach (var activity in open) Complete(activity, $"the order left status '{status}'");
         if (open.Count > 0) await db.SaveChangesAsync(cancellationToken);
         return open.Count;
     }
+
+    // Compiled once: every status move asks it.
+    private static readonly CompiledStoreList<long, string, CrmActivity> OpenForStatus = new((db, orderId, status) =>
+        db.CrmActivities.Where(a => a.OrderId == orderId && !a.IsCompleted && a.AutoCompleteStatus == status));
 
     private void Complete(CrmActivity activity, string? reason)
     {

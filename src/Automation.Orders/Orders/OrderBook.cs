@@ -66,10 +66,7 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
     /// instance (changes made earlier in the unit included) without a query; otherwise loaded in one query.
     public async Task<Order?> FindAsync(long orderId, CancellationToken cancellationToken)
     {
-        if (db.Orders.Local.FindEntry(orderId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
-            && tracked.Collection(o => o.Shipments).IsLoaded && tracked.Collection(o => o.Payments).IsLoaded)
-            return tracked.Entity;
-        return await OrderWithShipmentsAndPayments.RunAsync(db, orderId, cancellationToken);
+        return db.TrackedWhole<Order>(orderId) ?? db.LoadedWhole(orderId, await OrderWithShipmentsAndPayments.RunAsync(db, orderId, cancellationToken));
     }
 
     // Compiled once: every event reads its order this way, and translating the LINQ anew each time cost more than the query.

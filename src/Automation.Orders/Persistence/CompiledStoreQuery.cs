@@ -13,3 +13,17 @@ public sealed class CompiledStoreQuery<TArgument, TResult>(Expression<Func<Store
     public Task<TResult> RunAsync(StoreDb db, TArgument argument, CancellationToken ct) =>
         (db.Provider == DatabaseProvider.PostgreSql ? _postgres : _sqlite)(db, argument, ct);
 }
+
+/// A hot query of the store returning a list, with two arguments, translated once per provider (see CompiledStoreQuery).
+public sealed class CompiledStoreList<TFirst, TSecond, TResult>(Expression<Func<StoreDb, TFirst, TSecond, IQueryable<TResult>>> query)
+{
+    private readonly Func<StoreDb, TFirst, TSecond, IAsyncEnumerable<TResult>> _sqlite = EF.CompileAsyncQuery(query);
+    private readonly Func<StoreDb, TFirst, TSecond, IAsyncEnumerable<TResult>> _postgres = EF.CompileAsyncQuery(query);
+
+    public async Task<List<TResult>> RunAsync(StoreDb db, TFirst first, TSecond second, CancellationToken ct)
+    {
+        var results = new List<TResult>();
+        await foreach (var result in (db.Provider == DatabaseProvider.PostgreSql ? _postgres : _sqlite)(db, first, second).WithCancellation(ct)) results.Add(result);
+        return results;
+    }
+}

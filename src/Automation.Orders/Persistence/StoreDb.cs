@@ -16,6 +16,7 @@ using Automation.Orders.Shipments;
 using Automation.Orders.Tasks;
 using Automation.Orders.Timeline;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Automation.Orders.Persistence;
@@ -63,6 +64,8 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         // From a pool, handed the connection: a context built from scratch resolves a hundred-odd services of its own,
         // a noticeable share of an event's time in the write gate. Disposing the context returns it to the pool.
         var db = (provider == DatabaseProvider.PostgreSql ? PostgresPool : SqlitePool).CreateDbContext();
+        db._loadedWhole.Clear();
+        db._watchingWhole = false;
         db.Database.SetDbConnection(connection);
         if (transaction is not null) db.Database.UseTransaction(transaction);
         return db;
@@ -73,6 +76,37 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
 
     private static readonly PooledDbContextFactory<StoreDb> PostgresPool =
         new(new DbContextOptionsBuilder<StoreDb>().UseStoreWithoutConnection(DatabaseProvider.PostgreSql).Options);
+
+    // Aggregates this context loaded with all their children, by type and id; forgotten when detached or deleted.
+    private readonly Dictionary<(Type, long), object> _loadedWhole = [];
+    private bool _watchingWhole;
+
+    /// The tracked instance of an aggregate (an order with its shipments and payments, a client with its contacts) when
+    /// this context loaded it whole; else null. Asking EF Core instead (DbSet.Local, a collection's IsLoaded) detects
+    /// changes first, a noticeable cost on every event's path.
+    public T? TrackedWhole<T>(long id) where T : class => _loadedWhole.GetValueOrDefault((typeof(T), id)) as T;
+
+    /// Remembers an aggregate this context has just loaded, tracked, with all its children (see TrackedWhole).
+    public T? LoadedWhole<T>(long id, T? aggregate) where T : class
+    {
+        if (aggregate is null) return null;
+        if (!_watchingWhole)
+        {
+            // Once per rental: a pooled context may or may not keep its handlers when returned.
+            ChangeTracker.StateChanged -= ForgetWhole;
+            ChangeTracker.StateChanged += ForgetWhole;
+            _watchingWhole = true;
+        }
+        _loadedWhole[(typeof(T), id)] = aggregate;
+        return aggregate;
+    }
+
+    private void ForgetWhole(object? sender, EntityStateChangedEventArgs e)
+    {
+        if (e.NewState is not (EntityState.Detached or EntityState.Deleted) || _loadedWhole.Count == 0) return;
+        foreach (var (key, loaded) in _loadedWhole)
+            if (ReferenceEquals(loaded, e.Entry.Entity)) _loadedWhole.Remove(key);
+    }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -58,13 +58,8 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
         };
     }
 
-    private static async Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct)
-    {
-        if (db.Clients.Local.FindEntry(clientId) is { State: not (EntityState.Deleted or EntityState.Detached) } tracked
-            && tracked.Collection(c => c.Emails).IsLoaded && tracked.Collection(c => c.Phones).IsLoaded)
-            return tracked.Entity;
-        return await ClientWithContacts.RunAsync(db, clientId, ct);
-    }
+    private static async Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct) =>
+        db.TrackedWhole<Client>(clientId) ?? db.LoadedWhole(clientId, await ClientWithContacts.RunAsync(db, clientId, ct));
 
     // Compiled once: the expressions of every rule step read the client this way.
     private static readonly CompiledStoreQuery<long, Client?> ClientWithContacts = new((db, clientId, _) =>

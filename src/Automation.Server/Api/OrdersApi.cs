@@ -125,13 +125,17 @@ public static class OrdersApi
 
     internal static Task<OrderView> ReadAsync(StoreAccess store, long id, CancellationToken ct) => store.ReadAsync(async db =>
     {
-        // One order: single queries (its few shipments and payments, its client's few emails and phones).
-        var order = await db.Orders.AsNoTracking().Include(o => o.Shipments).Include(o => o.Payments).AsSingleQuery()
-            .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw DomainException.OrderNotFound(id);
-        var client = await db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery()
-            .FirstOrDefaultAsync(c => c.Id == order.ClientId, ct);
-        return OrderView.Of(order, client);
+        var order = await OrderToShow.RunAsync(db, id, ct) ?? throw DomainException.OrderNotFound(id);
+        return OrderView.Of(order, await ClientToShow.RunAsync(db, order.ClientId, ct));
     }, ct);
+
+    // Compiled once: every change answers with the order it changed. Single queries: an order has few shipments and
+    // payments, a client few emails and phones.
+    private static readonly CompiledStoreQuery<long, Order?> OrderToShow = new((db, id, _) =>
+        db.Orders.AsNoTracking().Include(o => o.Shipments).Include(o => o.Payments).AsSingleQuery().FirstOrDefault(o => o.Id == id));
+
+    private static readonly CompiledStoreQuery<long, Client?> ClientToShow = new((db, id, _) =>
+        db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery().FirstOrDefault(c => c.Id == id));
 
     private static async Task<Dictionary<long, Client>> ClientsAsync(StoreDb db, IEnumerable<long> ids, CancellationToken ct)
     {
