@@ -16,7 +16,7 @@ public static class StoreDbOptions
         {
             DatabaseProvider.Sqlite => builder
                 .UseSqlite(connectionString, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable))
-                .AddInterceptors(SqliteConnectionTuning.Instance),
+                .AddInterceptors(SqliteConnectionTuning.Instance, SqliteStatementCache.Instance),
             DatabaseProvider.PostgreSql => builder
                 .UseNpgsql(connectionString, o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
@@ -30,7 +30,7 @@ public static class StoreDbOptions
         {
             DatabaseProvider.Sqlite => builder
                 .UseSqlite(o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable))
-                .AddInterceptors(SqliteConnectionTuning.Instance),
+                .AddInterceptors(SqliteConnectionTuning.Instance, SqliteStatementCache.Instance),
             DatabaseProvider.PostgreSql => builder
                 .UseNpgsql(o => o.MigrationsHistoryTable(StoreDb.MigrationsHistoryTable)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),

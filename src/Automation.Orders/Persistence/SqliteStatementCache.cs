@@ -1,0 +1,131 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Automation.Orders.Persistence;
+
+/// Runs EF Core's commands on SQLite through statements prepared once per connection. EF Core creates a new command
+/// for every execution, and Microsoft.Data.Sqlite compiles a new command's SQL anew: on the event path that
+/// compiling was a tenth of the writer's time, for the same dozen statements over and over. The cache keeps one
+/// prepared command per SQL text on each open connection (the writer and the readers are kept open), binds the EF
+/// command's parameter values to it and runs it instead. A connection's cache is dropped when the connection closes,
+/// so a statement never outlives the connection it was prepared on.
+internal sealed class SqliteStatementCache : DbCommandInterceptor
+{
+    /// Commands kept per connection; past it the cache starts over (an app has a bounded set of statements).
+    public const int MaxPerConnection = 256;
+
+    public static SqliteStatementCache Instance { get; } = new();
+
+    private readonly ConditionalWeakTable<SqliteConnection, Prepared> _connections = [];
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        For(command) is { } prepared && prepared.IsFree() ? InterceptionResult<DbDataReader>.SuppressWithResult(prepared.Reader()) : result;
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReaderExecuting(command, eventData, result));
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        For(command) is { } prepared && prepared.IsFree() ? InterceptionResult<int>.SuppressWithResult(prepared.Command.ExecuteNonQuery()) : result;
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(NonQueryExecuting(command, eventData, result));
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+        For(command) is { } prepared && prepared.IsFree() ? InterceptionResult<object>.SuppressWithResult(prepared.Command.ExecuteScalar()!) : result;
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ScalarExecuting(command, eventData, result));
+
+    /// The prepared twin of an EF command, with the command's parameter values and transaction; null when the command
+    /// is not one to cache.
+    private Prepared.Entry? For(DbCommand command)
+    {
+        if (command is not SqliteCommand { Connection: { State: ConnectionState.Open } connection } sqlite) return null;
+        if (!_connections.TryGetValue(connection, out var prepared))
+        {
+            prepared = new Prepared(connection);
+            _connections.Add(connection, prepared);
+            connection.StateChange += (_, change) =>
+            {
+                if (change.CurrentState != ConnectionState.Open && _connections.TryGetValue(connection, out var dropped))
+                {
+                    _connections.Remove(connection);
+                    dropped.Dispose();
+                }
+            };
+        }
+        return prepared.For(sqlite);
+    }
+
+    /// The prepared commands of one connection, by SQL text.
+    private sealed class Prepared(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, Entry> _commands = new(StringComparer.Ordinal);
+
+        public Entry For(SqliteCommand source)
+        {
+            if (!_commands.TryGetValue(source.CommandText, out var entry))
+            {
+                if (_commands.Count >= MaxPerConnection) Dispose();
+                entry = new Entry(connection.CreateCommand());
+                entry.Command.CommandText = source.CommandText;
+                _commands[source.CommandText] = entry;
+            }
+            entry.Bind(source);
+            return entry;
+        }
+
+        public void Dispose()
+        {
+            foreach (var entry in _commands.Values) entry.Command.Dispose();
+            _commands.Clear();
+        }
+
+        public sealed class Entry(SqliteCommand command)
+        {
+            private SqliteDataReader? _reader;
+
+            public SqliteCommand Command { get; } = command;
+
+            /// False while a reader of this command is still open (the same query run again while its first run is still
+            /// being read): EF Core then runs its own command.
+            public bool IsFree() => _reader is null || _reader.IsClosed;
+
+            public DbDataReader Reader() => _reader = Command.ExecuteReader();
+
+            public void Bind(SqliteCommand source)
+            {
+                Command.Transaction = source.Transaction;
+                Command.CommandTimeout = source.CommandTimeout;
+                var (to, from) = (Command.Parameters, source.Parameters);
+                if (!SameNames(to, from))
+                {
+                    to.Clear();
+                    foreach (SqliteParameter parameter in from)
+                        to.Add(new SqliteParameter(parameter.ParameterName, parameter.SqliteType) { Value = parameter.Value, Size = parameter.Size });
+                    return;
+                }
+                for (var i = 0; i < from.Count; i++)
+                {
+                    to[i].SqliteType = from[i].SqliteType;
+                    to[i].Size = from[i].Size;
+                    to[i].Value = from[i].Value;
+                }
+            }
+
+            private static bool SameNames(SqliteParameterCollection to, SqliteParameterCollection from)
+            {
+                if (to.Count != from.Count) return false;
+                for (var i = 0; i < from.Count; i++)
+                    if (!string.Equals(to[i].ParameterName, from[i].ParameterName, StringComparison.Ordinal)) return false;
+                return true;
+            }
+        }
+    }
+}
