@@ -22,29 +22,29 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     private readonly ConditionalWeakTable<SqliteConnection, Prepared> _connections = [];
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
-        For(command) is { } prepared && prepared.IsFree() ? InterceptionResult<DbDataReader>.SuppressWithResult(prepared.Reader()) : result;
+        Take(command) is { } prepared ? InterceptionResult<DbDataReader>.SuppressWithResult(prepared.Reader()) : result;
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ReaderExecuting(command, eventData, result));
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
-        For(command) is { } prepared && prepared.IsFree() ? InterceptionResult<int>.SuppressWithResult(prepared.Command.ExecuteNonQuery()) : result;
+        Take(command) is { } prepared ? InterceptionResult<int>.SuppressWithResult(prepared.Command.ExecuteNonQuery()) : result;
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(NonQueryExecuting(command, eventData, result));
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
-        For(command) is { } prepared && prepared.IsFree() ? InterceptionResult<object>.SuppressWithResult(prepared.Command.ExecuteScalar()!) : result;
+        Take(command) is { } prepared ? InterceptionResult<object>.SuppressWithResult(prepared.Command.ExecuteScalar()!) : result;
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
         CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ScalarExecuting(command, eventData, result));
 
-    /// The prepared twin of an EF command, with the command's parameter values and transaction; null when the command
-    /// is not one to cache.
-    private Prepared.Entry? For(DbCommand command)
+    /// The prepared twin of an EF command, bound to the command's parameter values and transaction; null when EF Core is
+    /// to run the command itself.
+    private Prepared.Entry? Take(DbCommand command)
     {
         if (command is not SqliteCommand { Connection: { State: ConnectionState.Open } connection } sqlite) return null;
         if (!_connections.TryGetValue(connection, out var prepared))
@@ -60,7 +60,10 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
                 }
             };
         }
-        return prepared.For(sqlite);
+        var entry = prepared.For(sqlite);
+        if (!entry.IsFree()) return null;
+        entry.Bind(sqlite);
+        return entry;
     }
 
     /// The prepared commands of one connection, by SQL text.
@@ -77,7 +80,6 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
                 entry.Command.CommandText = source.CommandText;
                 _commands[source.CommandText] = entry;
             }
-            entry.Bind(source);
             return entry;
         }
 
@@ -103,28 +105,16 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
             {
                 Command.Transaction = source.Transaction;
                 Command.CommandTimeout = source.CommandTimeout;
-                var (to, from) = (Command.Parameters, source.Parameters);
-                if (!SameNames(to, from))
+                // Fresh parameters: one bound before must not lend its state (an explicit size) to the next binding. The
+                // size is copied for text and blobs only: for other values SqliteParameter reports 0, which would truncate
+                // a value it converts to text (a decimal) to nothing.
+                Command.Parameters.Clear();
+                foreach (SqliteParameter parameter in source.Parameters)
                 {
-                    to.Clear();
-                    foreach (SqliteParameter parameter in from)
-                        to.Add(new SqliteParameter(parameter.ParameterName, parameter.SqliteType) { Value = parameter.Value, Size = parameter.Size });
-                    return;
+                    var copy = Command.Parameters.Add(parameter.ParameterName, parameter.SqliteType);
+                    copy.Value = parameter.Value;
+                    if (parameter.Value is string or byte[]) copy.Size = parameter.Size;
                 }
-                for (var i = 0; i < from.Count; i++)
-                {
-                    to[i].SqliteType = from[i].SqliteType;
-                    to[i].Size = from[i].Size;
-                    to[i].Value = from[i].Value;
-                }
-            }
-
-            private static bool SameNames(SqliteParameterCollection to, SqliteParameterCollection from)
-            {
-                if (to.Count != from.Count) return false;
-                for (var i = 0; i < from.Count; i++)
-                    if (!string.Equals(to[i].ParameterName, from[i].ParameterName, StringComparison.Ordinal)) return false;
-                return true;
             }
         }
     }
