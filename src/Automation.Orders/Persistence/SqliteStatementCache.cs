@@ -42,6 +42,9 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
         CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ScalarExecuting(command, eventData, result));
 
+    /// How many statements are prepared on a connection (for tests).
+    internal int PreparedOn(SqliteConnection connection) => _connections.TryGetValue(connection, out var prepared) ? prepared.Count : 0;
+
     /// The prepared twin of an EF command, bound to the command's parameter values and transaction; null when EF Core is
     /// to run the command itself.
     private Prepared.Entry? Take(DbCommand command)
@@ -70,6 +73,8 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     private sealed class Prepared(SqliteConnection connection) : IDisposable
     {
         private readonly Dictionary<string, Entry> _commands = new(StringComparer.Ordinal);
+
+        public int Count => _commands.Count;
 
         public Entry For(SqliteCommand source)
         {
