@@ -17,8 +17,14 @@ internal sealed partial class SmtpSession(
     public async Task RunAsync(CancellationToken stopping)
     {
         await ReplyAsync($"220 {options.DomainName} ESMTP Automation mail listener ready", stopping);
-        while (!stopping.IsCancellationRequested)
+        while (true)
         {
+            // A stop between two commands (or right after the greeting) is said, as one during a read is.
+            if (stopping.IsCancellationRequested)
+            {
+                await ReplyAsync(ShuttingDown, CancellationToken.None);
+                return;
+            }
             var line = await ReadWithinIdleTimeoutAsync(options.MaxCommandLength, stopping);
             if (line is null) return;
             if (line.Value.TooLong)
@@ -188,10 +194,12 @@ internal sealed partial class SmtpSession(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            await ReplyAsync("421 4.3.2 Service shutting down, closing connection", CancellationToken.None);
+            await ReplyAsync(ShuttingDown, CancellationToken.None);
             return null;
         }
     }
+
+    private const string ShuttingDown = "421 4.3.2 Service shutting down, closing connection";
 
     private void ResetTransaction()
     {
