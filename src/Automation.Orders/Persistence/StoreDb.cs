@@ -51,7 +51,10 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     public DbSet<OrderTask> Tasks => Set<OrderTask>();
     public DbSet<TaskAuditor> TaskAuditors => Set<TaskAuditor>();
 
-    public DatabaseProvider Provider => Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
+    // Asked on every compiled query and row lock; a context's provider never changes (a pool serves one provider).
+    private DatabaseProvider? _provider;
+
+    public DatabaseProvider Provider => _provider ??= Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
 
     /// A context with its own connection, opened and closed by EF Core as needed.
     public static StoreDb Create(string connectionString, DatabaseProvider provider) =>

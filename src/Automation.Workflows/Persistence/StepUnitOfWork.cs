@@ -107,9 +107,10 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
         if (_committed) throw new InvalidOperationException("This unit of work was already committed.");
         foreach (var action in _beforeSave) await action(Connection, Transaction, ct);
         foreach (var step in _steps.Values) await step.RemoveBookmarksAsync(this, ct);
-        foreach (var context in _contexts.Values)
-            if (context.ChangeTracker.HasChanges()) await context.SaveChangesAsync(ct);
-        if (_workflows is not null && _workflows.ChangeTracker.HasChanges()) await _workflows.SaveChangesAsync(ct);
+        // SaveChanges detects the changes itself and touches nothing when there are none; asking HasChanges first
+        // detected them twice.
+        foreach (var context in _contexts.Values) await context.SaveChangesAsync(ct);
+        if (_workflows is not null) await _workflows.SaveChangesAsync(ct);
         foreach (var step in _steps.Values) await step.WriteAsync(this, ct);
         await Transaction.CommitAsync(ct);
         _committed = true;
