@@ -80,12 +80,23 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
         {
             if (!_commands.TryGetValue(source.CommandText, out var entry))
             {
-                if (_commands.Count >= MaxPerConnection) Dispose();
+                if (_commands.Count >= MaxPerConnection) DropFree();
                 entry = new Entry(connection.CreateCommand());
                 entry.Command.CommandText = source.CommandText;
                 _commands[source.CommandText] = entry;
             }
             return entry;
+        }
+
+        // Past the bound: every statement no reader is still reading is dropped.
+        private void DropFree()
+        {
+            foreach (var (text, entry) in _commands)
+            {
+                if (!entry.IsFree()) continue;
+                entry.Command.Dispose();
+                _commands.Remove(text);
+            }
         }
 
         public void Dispose()

@@ -89,4 +89,30 @@ public sealed class SqliteStatementCacheTests
             Assert.Equal(order.Number, (await store.Orders(db).GetAsync(order.Id, CancellationToken.None)).Number);
         }
     }
+
+    [Fact]
+    public async Task Past_its_bound_a_connection_drops_the_statements_no_reader_is_reading()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var ids = new List<long>();
+        for (var i = 0; i < 2; i++) ids.Add((await store.NewOrderAsync(email: $"buyer{i}@example.com")).Id);
+        await using var connection = (SqliteConnection)await store.OpenConnectionAsync();
+        await using var outer = StoreDb.Create(connection, null, DatabaseProvider.Sqlite);
+        await using var inner = StoreDb.Create(connection, null, DatabaseProvider.Sqlite);
+
+        var seen = new List<long>();
+        await foreach (var order in outer.Orders.AsNoTracking().OrderBy(o => o.Id).AsAsyncEnumerable())
+        {
+            seen.Add(order.Id);
+            // More distinct statements than a connection keeps, while the outer query is still being read.
+            for (var i = 0; i < SqliteStatementCache.MaxPerConnection + 10; i++)
+            {
+                var distinct = "SELECT " + i + " AS \"Value\"";
+                Assert.Equal(i, await inner.Database.SqlQueryRaw<int>(distinct).SingleAsync());
+            }
+            Assert.InRange(SqliteStatementCache.Instance.PreparedOn(connection), 1, SqliteStatementCache.MaxPerConnection);
+        }
+
+        Assert.Equal(ids, seen);
+    }
 }
