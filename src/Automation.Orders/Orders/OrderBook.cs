@@ -64,10 +64,8 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
 
     /// The order with its shipments and payments. In a unit of work that already holds it with both loaded, that
     /// instance (changes made earlier in the unit included) without a query; otherwise loaded in one query.
-    public async Task<Order?> FindAsync(long orderId, CancellationToken cancellationToken)
-    {
-        return db.TrackedWhole<Order>(orderId) ?? db.LoadedWhole(orderId, await OrderWithShipmentsAndPayments.RunAsync(db, orderId, cancellationToken));
-    }
+    public Task<Order?> FindAsync(long orderId, CancellationToken cancellationToken) =>
+        db.WholeAsync(orderId, OrderWithShipmentsAndPayments, cancellationToken);
 
     // Compiled once: every event reads its order this way, and translating the LINQ anew each time cost more than the query.
     private static readonly CompiledStoreQuery<long, Order?> OrderWithShipmentsAndPayments = new((db, orderId, _) =>

@@ -84,14 +84,13 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     private readonly Dictionary<(Type, long), object> _loadedWhole = [];
     private bool _watchingWhole;
 
-    /// The tracked instance of an aggregate (an order with its shipments and payments, a client with its contacts) when
-    /// this context loaded it whole; else null. Asking EF Core instead (DbSet.Local, a collection's IsLoaded) detects
-    /// changes first, a noticeable cost on every event's path.
-    public T? TrackedWhole<T>(long id) where T : class => _loadedWhole.GetValueOrDefault((typeof(T), id)) as T;
-
-    /// Remembers an aggregate this context has just loaded, tracked, with all its children (see TrackedWhole).
-    public T? LoadedWhole<T>(long id, T? aggregate) where T : class
+    /// An aggregate (an order with its shipments and payments, a client with its contacts): the instance this context
+    /// already loaded whole and still tracks, else read by the query and remembered. Asking EF Core instead whether it is
+    /// tracked with its collections loaded (DbSet.Local, IsLoaded) detects changes first, a cost on every event's path.
+    public async Task<T?> WholeAsync<T>(long id, CompiledStoreQuery<long, T?> query, CancellationToken ct) where T : class
     {
+        if (_loadedWhole.GetValueOrDefault((typeof(T), id)) is T tracked) return tracked;
+        var aggregate = await query.RunAsync(this, id, ct);
         if (aggregate is null) return null;
         if (!_watchingWhole)
         {

@@ -58,8 +58,7 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
         };
     }
 
-    private static async Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct) =>
-        db.TrackedWhole<Client>(clientId) ?? db.LoadedWhole(clientId, await ClientWithContacts.RunAsync(db, clientId, ct));
+    private static Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct) => db.WholeAsync(clientId, ClientWithContacts, ct);
 
     // Compiled once: the expressions of every rule step read the client this way.
     private static readonly CompiledStoreQuery<long, Client?> ClientWithContacts = new((db, clientId, _) =>
