@@ -152,11 +152,22 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     private void BumpOrderVersions()
     {
         ChangeTracker.DetectChanges();
-        foreach (var entry in ChangeTracker.Entries<Order>())
+        foreach (var entry in TrackedWithoutDetecting<Order>())
         {
             if (entry.State != EntityState.Modified) continue;
             var version = entry.Property(o => o.Version);
             if (!version.IsModified) version.CurrentValue = version.OriginalValue + 1;
         }
+    }
+
+    /// The tracked entries of a type as they stand, without the full DetectChanges that ChangeTracker.Entries runs
+    /// first (it compares every property of every tracked entity): for callers that have just detected, or that look
+    /// only at entities they added.
+    public IReadOnlyList<EntityEntry<T>> TrackedWithoutDetecting<T>() where T : class
+    {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try { return ChangeTracker.Entries<T>().ToList(); }
+        finally { ChangeTracker.AutoDetectChangesEnabled = detect; }
     }
 }

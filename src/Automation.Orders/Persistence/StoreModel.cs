@@ -118,14 +118,31 @@ internal static class StoreModel
         });
     }
 
-    /// Stores the property as JSON text, with a comparer so in-place changes (fields["x"] = "y") are saved.
-    internal static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class
+    /// Stores a list as JSON text. Its elements are immutable values (records, numbers), so the change-tracking
+    /// snapshot is a shallow copy and equality is element by element; adding, removing or replacing an element in
+    /// place is saved. (Comparing the serialized JSON instead cost two serializations per property on every
+    /// DetectChanges.)
+    internal static PropertyBuilder<List<T>> HasJsonConversion<T>(this PropertyBuilder<List<T>> property) where T : IEquatable<T>
     {
-        var comparer = new ValueComparer<T>(
-            (a, b) => StoreJson.Write(a) == StoreJson.Write(b),
-            v => StoreJson.Write(v).GetHashCode(StringComparison.Ordinal),
-            v => StoreJson.Copy(v));
-        property.HasConversion(v => StoreJson.Write(v), s => StoreJson.Read<T>(s), comparer).IsRequired();
+        var comparer = new ValueComparer<List<T>>(
+            (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+            v => v.Aggregate(v.Count, (hash, item) => HashCode.Combine(hash, item)),
+            v => new List<T>(v));
+        property.HasConversion(v => StoreJson.Write(v), s => StoreJson.Read<List<T>>(s), comparer).IsRequired();
         return property;
     }
+
+    /// Stores a string map (custom fields, details) as JSON text; setting, adding or removing a key in place is saved.
+    internal static PropertyBuilder<Dictionary<string, string?>> HasJsonConversion(this PropertyBuilder<Dictionary<string, string?>> property)
+    {
+        var comparer = new ValueComparer<Dictionary<string, string?>>(
+            (a, b) => a == null ? b == null : b != null && SameEntries(a, b),
+            v => v.Aggregate(v.Count, (hash, entry) => hash ^ HashCode.Combine(entry.Key, entry.Value)),
+            v => new Dictionary<string, string?>(v, v.Comparer));
+        property.HasConversion(v => StoreJson.Write(v), s => StoreJson.Read<Dictionary<string, string?>>(s), comparer).IsRequired();
+        return property;
+    }
+
+    private static bool SameEntries(Dictionary<string, string?> a, Dictionary<string, string?> b) =>
+        a.Count == b.Count && a.All(entry => b.TryGetValue(entry.Key, out var value) && string.Equals(entry.Value, value, StringComparison.Ordinal));
 }

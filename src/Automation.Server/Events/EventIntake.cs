@@ -53,7 +53,8 @@ public sealed class EventIntake(
         {
             var result = await change(db);
             // The store's services save as they go; the events this change raised are the unprocessed ones it tracks.
-            var raised = db.ChangeTracker.Entries<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).OrderBy(e => e.Id).ToList();
+            // Raised events are added to the context (never reached through a navigation), so no detection is needed.
+            var raised = db.TrackedWithoutDetecting<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).OrderBy(e => e.Id).ToList();
             return (result, raised);
         }, ct);
 

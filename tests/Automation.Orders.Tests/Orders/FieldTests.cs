@@ -51,6 +51,39 @@ public sealed class FieldTests
     }
 
     [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_json_column_is_written_when_an_element_or_key_changes_in_place_and_only_then(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using (var db = store.Db())
+        {
+            var tracked = await db.Orders.SingleAsync(o => o.Id == order.Id);
+            tracked.Fields["color"] = "blue";
+            tracked.Fields["size"] = "L";
+            await db.SaveChangesAsync();
+        }
+        await using (var db = store.Db())
+        {
+            var untouched = await db.Orders.SingleAsync(o => o.Id == order.Id);
+            Assert.Equal(0, await db.SaveChangesAsync());
+        }
+        await using (var db = store.Db())
+        {
+            var tracked = await db.Orders.SingleAsync(o => o.Id == order.Id);
+            tracked.Items[0] = tracked.Items[0] with { Quantity = tracked.Items[0].Quantity + 1 };
+            tracked.Fields.Remove("size");
+            tracked.Fields["color"] = null;
+            Assert.Equal(1, await db.SaveChangesAsync());
+        }
+
+        await using var check = store.Db();
+        var saved = await check.Orders.SingleAsync(o => o.Id == order.Id);
+        Assert.Equal(order.Items[0].Quantity + 1, saved.Items[0].Quantity);
+        Assert.Equal(new Dictionary<string, string?> { ["color"] = null }, saved.Fields);
+        Assert.Equal(order.Version + 2, saved.Version);
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Append_mode_collects_values_of_a_multi_value_field_in_a_json_array(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
