@@ -126,4 +126,46 @@ public sealed class StepPersistenceTests : IAsyncLifetime
         // file holds little more than the truncation threshold.
         Assert.InRange(largest, 1, WalCheckpointer.RestartFrames * 4096L * 2);
     }
+    // The log file is reused when it starts over, not truncated (truncating it held the write gate three to ten times
+    // longer); a reader that kept it from starting over for a while must not leave it at its largest forever.
+    [Fact]
+    public async Task A_log_file_grown_past_its_limit_behind_a_long_reader_is_cut_back_once_it_starts_over()
+    {
+        var wal = new SqliteConnectionStringBuilder(_h.Database.ConnectionString).DataSource + "-wal";
+        await CommitAsync("CREATE TABLE ballast (data BLOB NOT NULL)");
+        long grown;
+        await using (var reader = (SqliteConnection)await _h.Database.OpenConnectionAsync())
+        {
+            using var snapshot = reader.BeginTransaction(deferred: true);
+            await using (var read = reader.CreateCommand())
+            {
+                read.CommandText = "SELECT COUNT(*) FROM ballast";
+                await read.ExecuteScalarAsync();
+            }
+            // A megabyte per commit while the reader's snapshot pins the whole log.
+            while (new FileInfo(wal).Length <= WalCheckpointer.LogFileLimit + (8 << 20))
+                await CommitAsync("INSERT INTO ballast (data) VALUES (randomblob(1048576))");
+            grown = new FileInfo(wal).Length;
+        }
+
+        var completed = _h.Database.Checkpointer!.Completed;
+        for (var i = 0; i < 20 * WalCheckpointer.CommitsPerCheckpoint && new FileInfo(wal).Length > WalCheckpointer.LogFileLimit; i++)
+        {
+            await CommitAsync("DELETE FROM ballast WHERE rowid = (SELECT MIN(rowid) FROM ballast)");
+            if (_h.Database.Checkpointer.Completed == completed) await Task.Delay(1);
+        }
+
+        Assert.InRange(new FileInfo(wal).Length, 1, WalCheckpointer.LogFileLimit);
+        Assert.True(grown > WalCheckpointer.LogFileLimit, $"the log grew to {grown} bytes behind the reader");
+    }
+
+    private async Task CommitAsync(string sql)
+    {
+        await using var work = await _h.Database.BeginAsync();
+        await using var command = work.Connection.CreateCommand();
+        command.Transaction = work.Transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+        await work.CommitAsync();
+    }
 }
