@@ -25,6 +25,8 @@ public sealed class EventProcessingFailureTests
         Assert.Equal(0, fault.FailuresLeft);
         Assert.Equal("paid", paid["order"]!["status"]!.GetValue<string>());
         Assert.True(paid["events"]![0]!["moved"]!.GetValue<bool>());
+        var stored = await host.GetAsync($"/api/events/{paid["events"]![0]!["eventId"]!.GetValue<long>()}");
+        Assert.Equal(paid["payment"]!["id"]!.GetValue<long>(), stored["data"]!["paymentId"]!.GetValue<long>());
         var order = await host.GetAsync($"/api/orders/{id}");
         Assert.Single(order["payments"]!.AsArray());
         Assert.Single(await host.TimelineTextsAsync(id), t => t.StartsWith("Payment of 40.00 EUR", StringComparison.Ordinal));

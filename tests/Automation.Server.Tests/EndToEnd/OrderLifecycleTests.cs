@@ -37,6 +37,10 @@ public sealed class OrderLifecycleTests
         var paid = await Expect.JsonAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 40 }), 201);
         Assert.Equal("paid", paid["order"]!["status"]!.GetValue<string>());
         Assert.True(paid["order"]!["isPaid"]!.GetValue<bool>());
+        // The event is stored by the payment's own save, before the payment has its id; the stored event names it.
+        var paymentEvent = await host.GetAsync($"/api/events/{paid["events"]![0]!["eventId"]!.GetValue<long>()}");
+        Assert.Equal((paid["payment"]!["id"]!.GetValue<long>(), 40m), (paymentEvent["data"]!["paymentId"]!.GetValue<long>(), paymentEvent["data"]!["amount"]!.GetValue<decimal>()));
+        Assert.NotNull(paymentEvent["processedAt"]);
         Assert.True((await host.GetAsync($"/api/orders/{id}"))["deliveryAllowed"]!.GetValue<bool>());
         Assert.True(paid["events"]![0]!["moved"]!.GetValue<bool>());
 
