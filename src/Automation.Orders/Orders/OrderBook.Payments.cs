@@ -1,6 +1,5 @@
 using System.Globalization;
 using Automation.Orders.Events;
-using Automation.Orders.Persistence;
 using Automation.Orders.Payments;
 using Automation.Orders.Timeline;
 
@@ -35,8 +34,8 @@ public sealed partial class OrderBook
         order.UpdatedAt = now;
         timeline.Add(TimelineKind.Log, order.Id, $"Payment of {Money(payment.Amount, currency)} {(payment.Paid ? "received" : "expected")}", null,
             new { amount = payment.Amount, currency, payment.PaySystem, payment.ExternalId });
-        await SaveRaisingAsync(EventTypes.PaymentReceived, order.Id,
-            () => new { paymentId = recorded.Id, amount = recorded.Amount, currency, paid = recorded.Paid, isPaid = order.IsPaid }, cancellationToken);
+        await SaveThenRaiseAsync(() => inbox.Raise(EventTypes.PaymentReceived, order.Id,
+            new { paymentId = recorded.Id, amount = recorded.Amount, currency, paid = recorded.Paid, isPaid = order.IsPaid }), cancellationToken);
         return recorded;
     }
 
@@ -61,11 +60,9 @@ public sealed partial class OrderBook
         order.IsPaid = true;
         order.UpdatedAt = now;
         timeline.Add(TimelineKind.Log, order.Id, "Order marked paid", null, new { amount = newlyPaid.Sum(p => p.Amount) });
-        if (wasPaid) await db.SaveChangesAsync(cancellationToken);
-        else
-            await SaveRaisingAsync(EventTypes.PaymentReceived, order.Id,
-                () => new { paymentIds = newlyPaid.Select(p => p.Id).ToList(), amount = newlyPaid.Sum(p => p.Amount), currency = order.Currency, isPaid = true },
-                cancellationToken);
+        await SaveThenRaiseAsync(() => wasPaid ? null : inbox.Raise(EventTypes.PaymentReceived, order.Id,
+            new { paymentIds = newlyPaid.Select(p => p.Id), amount = newlyPaid.Sum(p => p.Amount), currency = order.Currency, isPaid = true }),
+            cancellationToken);
         return order;
     }
 
@@ -86,21 +83,13 @@ public sealed partial class OrderBook
 
     /// Saves the change, then the event describing it (which may name ids the first save generated), in one
     /// transaction: both are stored or neither.
-    /// Saves the change and the event it raises with one SaveChanges. The event's data names the payments that save
-    /// creates, so it is written again once their ids exist: inside a unit of work by the unit's own final save, which
-    /// marks the event processed in the same UPDATE; on its own, by a second save before its transaction commits.
-    private async Task SaveRaisingAsync(string type, long orderId, Func<object> data, CancellationToken cancellationToken)
-    {
-        var inUnitOfWork = db.Database.CurrentTransaction is not null;
-        await db.InTransactionAsync(async token =>
+    private Task SaveThenRaiseAsync(Func<InboxEvent?> raise, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(async token =>
         {
-            var raised = inbox.Raise(type, orderId, data());
             await db.SaveChangesAsync(token);
-            raised.Data = StoreJson.Write(data());
-            if (!inUnitOfWork) await db.SaveChangesAsync(token);
+            if (raise() is not null) await db.SaveChangesAsync(token);
             return true;
         }, cancellationToken);
-    }
 
     private static decimal PaidSum(Order order) => order.Payments.Where(p => p.Paid).Sum(p => p.Amount);
 
