@@ -19,8 +19,7 @@ public sealed class ClientDirectory(StoreDb db, TimeProvider clock)
     {
         var normalized = ContactNormalization.Email(email);
         if (normalized.Length == 0) return null;
-        return await WithContacts().Where(c => c.Emails.Any(e => e.Normalized == normalized)).OrderBy(c => c.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+        return await ByEmail(normalized).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// Compares digits only; the oldest client wins when several share the number.
@@ -28,8 +27,22 @@ public sealed class ClientDirectory(StoreDb db, TimeProvider clock)
     {
         var digits = ContactNormalization.PhoneDigits(phone);
         if (digits.Length == 0) return null;
-        return await WithContacts().Where(c => c.Phones.Any(p => p.Digits == digits)).OrderBy(c => c.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+        return await ByPhone(digits).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    // "Id IN (the ids of the clients with this address)" lets the database look the address up in its index; "any of
+    // the client's emails" made SQLite scan every client, so creating an order slowed down with every client stored
+    // (1.5 ms at 10,000 clients).
+    internal IQueryable<Client> ByEmail(string normalized)
+    {
+        var owners = db.ClientEmails.Where(e => e.Normalized == normalized).Select(e => e.ClientId);
+        return WithContacts().Where(c => owners.Contains(c.Id)).OrderBy(c => c.Id);
+    }
+
+    internal IQueryable<Client> ByPhone(string digits)
+    {
+        var owners = db.ClientPhones.Where(p => p.Digits == digits).Select(p => p.ClientId);
+        return WithContacts().Where(c => owners.Contains(c.Id)).OrderBy(c => c.Id);
     }
 
     public async Task<Client?> FindByVisitorIdAsync(string visitorId, CancellationToken cancellationToken) =>

@@ -1,6 +1,8 @@
 using Automation.Orders.Clients;
 using Automation.Orders.Persistence;
 using Automation.Orders.Tests.Fixtures;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Orders.Tests.Clients;
 
@@ -73,5 +75,31 @@ public sealed class ClientDirectoryTests
             () => new ClientDirectory(db, store.Clock).CreateAsync(new NewClient("Ann", Phone: "call me"), CancellationToken.None));
 
         Assert.Equal(("invalid_phone", "'phone' 'call me' has no digits."), (error.Code, error.Message));
+    }
+
+    // A lookup that scans the clients makes every new order slower than the last; the plan must go through the index.
+    [Fact]
+    public async Task Looking_a_client_up_by_email_or_phone_reads_the_contact_index_and_scans_no_table()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var db = store.Db();
+        var directory = new ClientDirectory(db, store.Clock);
+        await using var connection = (SqliteConnection)await store.OpenConnectionAsync();
+
+        foreach (var query in new[] { directory.ByEmail("ann@example.com"), directory.ByPhone("4740000001") })
+        {
+            // ToQueryString declares the parameters first (".param set"; the plan does not depend on their values) and
+            // ends with a note that the contacts follow in queries of their own (split query).
+            var sql = string.Join('\n', query.ToQueryString().Split('\n')
+                .Where(line => !line.StartsWith(".param", StringComparison.Ordinal) && !line.StartsWith("This LINQ query", StringComparison.Ordinal)));
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            var plan = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+            Assert.Contains(plan, step => step.Contains("IX_client_emails_Normalized", StringComparison.Ordinal) || step.Contains("IX_client_phones_Digits", StringComparison.Ordinal));
+        }
     }
 }
