@@ -8,10 +8,13 @@ namespace Automation.Server.Api;
 /// engine's transaction and, on SQLite, its write gate).
 public sealed class StoreAccess(WorkflowDatabase database, StorageSettings storage)
 {
+    /// Reads on a kept reader connection: the queries EF Core prepared on it last time are prepared already (on a
+    /// connection opened per read, SQLite compiled each again, and the order and client reads that answer a change
+    /// cost more than the change's own).
     public async Task<T> ReadAsync<T>(Func<StoreDb, Task<T>> read, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var db = StoreDb.Create(connection, null, storage.StoreProvider);
+        await using var reads = await database.OpenReadSessionAsync(ct);
+        await using var db = StoreDb.Create(reads.Connection, null, storage.StoreProvider);
         return await read(db);
     }
 

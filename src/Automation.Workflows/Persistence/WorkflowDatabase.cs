@@ -96,8 +96,10 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         }
     }
 
-    /// A connection for the hot path's reads outside a step: a kept SQLite reader, or a pooled PostgreSQL connection.
-    internal async Task<ReadSession> OpenReadSessionAsync(CancellationToken ct)
+    /// A connection for reads outside a step (request handlers, the engine's hot path): a kept SQLite reader, or a
+    /// pooled PostgreSQL connection. A kept reader keeps the statements prepared on it, by the engine and by EF Core
+    /// (SqliteStatementCache), from one read to the next; a connection opened per read prepared every query anew.
+    public async Task<ReadSession> OpenReadSessionAsync(CancellationToken ct = default)
     {
         if (_postgres is not null)
         {
