@@ -22,10 +22,7 @@ internal sealed class KeptSqliteConnection : IAsyncDisposable
             await connection.OpenAsync(ct);
             await using var pragma = connection.CreateCommand();
             // NORMAL under WAL: a commit survives a process crash without an fsync; checkpoints sync the database file.
-            // The log file is reused when it starts over (WalCheckpointer); journal_size_limit cuts it back to
-            // WalCheckpointer.LogFileLimit when it does, should a long reader have let it grow far past that.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0; " +
-                $"PRAGMA journal_size_limit={WalCheckpointer.LogFileLimit};";
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;";
             await pragma.ExecuteNonQueryAsync(ct);
             return new KeptSqliteConnection(connection);
         }

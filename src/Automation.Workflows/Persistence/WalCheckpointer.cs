@@ -29,10 +29,6 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
     /// Log frames past which restarts evidently did not take, and the pass truncates the log instead.
     public const int TruncateFrames = RestartFrames * 3 / 2;
 
-    /// The size the log file is cut back to when it starts over (journal_size_limit of the writer), twice the
-    /// restart threshold: in steady use the file stays below it and is reused as it is.
-    public const long LogFileLimit = 2L * RestartFrames * 4096;
-
     /// How long the restarting pass waits for readers still inside the log, while commits wait for it.
     public static readonly TimeSpan RestartWait = TimeSpan.FromMilliseconds(500);
 
