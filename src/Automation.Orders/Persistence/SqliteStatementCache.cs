@@ -50,23 +50,35 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     private Prepared.Entry? Take(DbCommand command)
     {
         if (command is not SqliteCommand { Connection: { State: ConnectionState.Open } connection } sqlite) return null;
-        if (!_connections.TryGetValue(connection, out var prepared))
-        {
-            prepared = new Prepared(connection);
-            _connections.Add(connection, prepared);
-            connection.StateChange += (_, change) =>
-            {
-                if (change.CurrentState != ConnectionState.Open && _connections.TryGetValue(connection, out var dropped))
-                {
-                    _connections.Remove(connection);
-                    dropped.Dispose();
-                }
-            };
-        }
-        var entry = prepared.For(sqlite);
+        var entry = On(connection).For(sqlite.CommandText);
         if (!entry.IsFree()) return null;
         entry.Bind(sqlite);
         return entry;
+    }
+
+    /// The statement prepared for this SQL on an open connection, for callers that bind their own parameters and run
+    /// it to completion (no reader left open); made and prepared on first use.
+    public SqliteCommand Statement(SqliteConnection connection, string sql)
+    {
+        var entry = On(connection).For(sql);
+        if (!entry.IsFree()) throw new InvalidOperationException($"The prepared statement for '{sql}' is still being read.");
+        return entry.Command;
+    }
+
+    private Prepared On(SqliteConnection connection)
+    {
+        if (_connections.TryGetValue(connection, out var prepared)) return prepared;
+        prepared = new Prepared(connection);
+        _connections.Add(connection, prepared);
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState != ConnectionState.Open && _connections.TryGetValue(connection, out var dropped))
+            {
+                _connections.Remove(connection);
+                dropped.Dispose();
+            }
+        };
+        return prepared;
     }
 
     /// The prepared commands of one connection, by SQL text.
@@ -76,14 +88,14 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
 
         public int Count => _commands.Count;
 
-        public Entry For(SqliteCommand source)
+        public Entry For(string sql)
         {
-            if (!_commands.TryGetValue(source.CommandText, out var entry))
+            if (!_commands.TryGetValue(sql, out var entry))
             {
                 if (_commands.Count >= MaxPerConnection) DropFree();
                 entry = new Entry(connection.CreateCommand());
-                entry.Command.CommandText = source.CommandText;
-                _commands[source.CommandText] = entry;
+                entry.Command.CommandText = sql;
+                _commands[sql] = entry;
             }
             return entry;
         }

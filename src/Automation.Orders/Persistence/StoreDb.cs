@@ -69,6 +69,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         var db = (provider == DatabaseProvider.PostgreSql ? PostgresPool : SqlitePool).CreateDbContext();
         db._loadedWhole.Clear();
         db._watchingWhole = false;
+        db.LastSaveWasPrepared = false;
         db.Database.SetDbConnection(connection);
         if (transaction is not null) db.Database.UseTransaction(transaction);
         return db;
@@ -110,6 +111,9 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
             if (ReferenceEquals(loaded, e.Entry.Entity)) _loadedWhole.Remove(key);
     }
 
+    /// Whether the last SaveChangesAsync wrote through <see cref="PreparedSave"/> rather than EF Core (for tests).
+    internal bool LastSaveWasPrepared { get; set; }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpOrderVersions();
@@ -125,7 +129,12 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         // BumpOrderVersions has just detected the changes; scanning every tracked entity again is pure cost.
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
-        try { return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken); }
+        try
+        {
+            LastSaveWasPrepared = false;
+            return await PreparedSave.TrySaveAsync(this, acceptAllChangesOnSuccess, cancellationToken)
+                ?? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
         finally { ChangeTracker.AutoDetectChangesEnabled = detect; }
     }
 

@@ -1,0 +1,189 @@
+using Automation.Orders.Clients;
+using Automation.Orders.Events;
+using Automation.Orders.Orders;
+using Automation.Orders.Payments;
+using Automation.Orders.Persistence;
+using Automation.Orders.Tests.Fixtures;
+using Automation.Orders.Timeline;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Automation.Orders.Tests.Persistence;
+
+/// The store's usual changes (rows added, rows updated by key) are saved through prepared statements instead of EF
+/// Core's update pipeline (PreparedSave). What a caller of SaveChanges can observe must not change: the rows, their
+/// generated ids and order, the entries' states, concurrency conflicts, and a failed save that leaves the caller's
+/// transaction usable.
+public sealed class PreparedSaveTests
+{
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Rows_added_and_updated_in_one_save_are_stored_as_EF_Core_stores_them(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        var at = new DateTimeOffset(2026, 11, 21, 10, 30, 15, 123, TimeSpan.FromHours(3));
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            var tracked = await store.Orders(db).GetAsync(order.Id, CancellationToken.None);
+            tracked.IsPaid = true;
+            tracked.Fields["note"] = "leave at the door";
+            tracked.UpdatedAt = at;
+            var payment = new Payment { Amount = 1234567.89m, Currency = "EUR", Paid = true, PaySystem = null, ExternalId = "ext-1", CreatedAt = at };
+            tracked.Payments.Add(payment);
+            var entries = Enumerable.Range(1, 3).Select(i => new TimelineEntry
+            {
+                OrderId = order.Id, Kind = TimelineKind.Comment, Text = $"line {i}", Author = i == 2 ? null : "ann", Data = $"{{\"n\":{i}}}", At = at,
+            }).ToList();
+            db.TimelineEntries.AddRange(entries);
+
+            await db.SaveChangesAsync();
+
+            Assert.True(db.LastSaveWasPrepared, "the save went through prepared statements");
+            Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+            Assert.True(payment.Id > 0);
+            Assert.Equal(entries.Select(e => e.Id).Order(), entries.Select(e => e.Id));
+            Assert.Equal(order.Version + 1, tracked.Version);
+
+            // A second change of the same entities updates the rows the first save created.
+            payment.Paid = false;
+            entries[1].Text = "line two";
+            await db.SaveChangesAsync();
+            Assert.True(db.LastSaveWasPrepared);
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        var stored = await check.Orders.AsNoTracking().Include(o => o.Payments).SingleAsync(o => o.Id == order.Id);
+        Assert.True(stored.IsPaid);
+        Assert.Equal("leave at the door", stored.Fields["note"]);
+        Assert.Equal(at, stored.UpdatedAt);
+        var storedPayment = Assert.Single(stored.Payments);
+        Assert.Equal((1234567.89m, "EUR", false, (string?)null, "ext-1", at),
+            (storedPayment.Amount, storedPayment.Currency, storedPayment.Paid, storedPayment.PaySystem, storedPayment.ExternalId, storedPayment.CreatedAt));
+        var lines = await check.TimelineEntries.AsNoTracking().Where(e => e.Kind == TimelineKind.Comment).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(["line 1", "line two", "line 3"], lines.Select(e => e.Text));
+        Assert.Equal(["ann", null, "ann"], lines.Select(e => e.Author));
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"], lines.Select(e => e.Data));
+        Assert.All(lines, e => Assert.Equal(at, e.At));
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task An_order_changed_since_it_was_read_is_a_conflict_and_nothing_of_that_save_is_kept(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            var tracked = await store.Orders(db).GetAsync(order.Id, CancellationToken.None);
+            await using (var other = connection.CreateCommand())
+            {
+                other.Transaction = transaction;
+                other.CommandText = $"UPDATE orders SET \"Version\" = \"Version\" + 1, \"Status\" = 'paid' WHERE \"Id\" = {order.Id}";
+                await other.ExecuteNonQueryAsync();
+            }
+            db.TimelineEntries.Add(new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = "lost with the conflict", At = store.Clock.GetUtcNow() });
+            tracked.Status = "shipped";
+
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+            Assert.True(db.LastSaveWasPrepared);
+            Assert.Equal(EntityState.Modified, db.Entry(tracked).State);
+
+            // The caller's transaction goes on: other work in it still commits.
+            db.ChangeTracker.Clear();
+            db.TimelineEntries.Add(new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = "after the conflict", At = store.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        Assert.Equal("paid", (await check.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id)).Status);
+        var texts = await check.TimelineEntries.AsNoTracking().Where(e => e.Kind == TimelineKind.Log).Select(e => e.Text).ToListAsync();
+        Assert.Contains("after the conflict", texts);
+        Assert.DoesNotContain("lost with the conflict", texts);
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_failing_statement_undoes_the_whole_save_names_the_database_error_and_leaves_the_transaction_usable(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using (var first = store.Db())
+        {
+            first.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() });
+            await first.SaveChangesAsync();
+        }
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            // The timeline row sorts first and is written before the duplicate key fails.
+            db.TimelineEntries.Add(new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = "undone", At = store.Clock.GetUtcNow() });
+            var duplicate = new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() };
+            db.InboxEvents.Add(duplicate);
+
+            var error = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            Assert.True(db.LastSaveWasPrepared);
+            Assert.NotNull(error.InnerException);
+            Assert.Contains("IdempotencyKey", error.InnerException!.Message + (error.InnerException as Npgsql.PostgresException)?.ConstraintName);
+            Assert.Equal(EntityState.Added, db.Entry(duplicate).State);
+
+            db.Entry(duplicate).State = EntityState.Detached;
+            await db.SaveChangesAsync();
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        Assert.Equal(1, await check.InboxEvents.CountAsync());
+        Assert.Equal(1, await check.TimelineEntries.CountAsync(e => e.Text == "undone"));
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Changes_that_need_ordering_or_deleting_are_left_to_EF_Core(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            // A client and its email: the email refers to a row not inserted yet.
+            db.Clients.Add(new Client { Name = "Bob", Kind = ClientKind.Contact, Emails = [new ClientEmail { Value = "bob@example.com", Normalized = "bob@example.com" }] });
+            await db.SaveChangesAsync();
+            Assert.False(db.LastSaveWasPrepared);
+
+            var tracked = await store.Orders(db).GetAsync(order.Id, CancellationToken.None);
+            tracked.Shipments.RemoveAt(0);
+            await db.SaveChangesAsync();
+            Assert.False(db.LastSaveWasPrepared);
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        Assert.Equal("bob@example.com", (await check.Clients.AsNoTracking().Include(c => c.Emails).SingleAsync(c => c.Name == "Bob")).Emails.Single().Value);
+        Assert.Single(await check.Shipments.AsNoTracking().Where(s => s.OrderId == order.Id).ToListAsync());
+    }
+
+    [Fact]
+    public async Task On_SQLite_each_statement_is_prepared_once_per_connection()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var order = await store.NewOrderAsync();
+        await using var connection = (SqliteConnection)await store.OpenConnectionAsync();
+        var prepared = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var db = StoreDb.Create(connection, transaction, DatabaseProvider.Sqlite);
+            db.TimelineEntries.Add(new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = $"entry {i}", At = store.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            prepared.Add(SqliteStatementCache.Instance.PreparedOn(connection));
+        }
+        Assert.True(prepared[0] > 0);
+        Assert.Equal([prepared[0], prepared[0], prepared[0]], prepared);
+    }
+}
