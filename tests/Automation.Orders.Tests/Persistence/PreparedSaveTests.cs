@@ -34,7 +34,12 @@ public sealed class PreparedSaveTests
             tracked.Payments.Add(payment);
             var entries = Enumerable.Range(1, 3).Select(i => new TimelineEntry
             {
-                OrderId = order.Id, Kind = TimelineKind.Comment, Text = $"line {i}", Author = i == 2 ? null : "ann", Data = $"{{\"n\":{i}}}", At = at,
+                OrderId = order.Id,
+                Kind = TimelineKind.Comment,
+                Text = $"line {i}",
+                Author = i == 2 ? null : "ann",
+                Data = $"{{\"n\":{i}}}",
+                At = at,
             }).ToList();
             db.TimelineEntries.AddRange(entries);
 
