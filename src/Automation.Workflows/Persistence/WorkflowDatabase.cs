@@ -33,7 +33,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     {
         Provider = provider;
         ConnectionString = provider == DatabaseProvider.Sqlite ? NormaliseSqlite(connectionString) : connectionString;
-        if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(ConnectionString);
+        if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(WithPreparedStatements(ConnectionString));
         else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate);
     }
 
@@ -160,6 +160,19 @@ public sealed class WorkflowDatabase : IAsyncDisposable
             WriteGate.Release();
         }
     }
+
+    /// Npgsql prepares a statement on the server once it has run a few times on a connection (Max Auto Prepare), so
+    /// that PostgreSQL parses and plans the event path's statements once per connection instead of on every run. Off
+    /// by default in Npgsql; a connection string that sets it keeps its own value.
+    internal static string WithPreparedStatements(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = AutoPrepared;
+        return builder.ConnectionString;
+    }
+
+    // Statements prepared per PostgreSQL connection: the event path runs a few dozen distinct ones.
+    private const int AutoPrepared = 128;
 
     private static string NormaliseSqlite(string connectionString)
     {

@@ -32,9 +32,13 @@ public sealed class BadTraffic(Cluster cluster)
             {
                 var kind = kinds[round++ % kinds.Length];
                 Interlocked.Increment(ref _tried);
+                var starts = node.Starts;
                 try
                 {
-                    if (await kind(node) is { } wrong) lock (_wrong) _wrong.Add($"{kind.Method.Name} on {node.Name}: {wrong}");
+                    var wrong = await kind(node);
+                    // A node killed or restarted during the attempt answers nothing, or hangs up: that is a dead node, not a wrong answer.
+                    if (wrong is not null && (!node.IsRunning || node.Starts != starts)) Interlocked.Increment(ref _unreachable);
+                    else if (wrong is not null) lock (_wrong) _wrong.Add($"{kind.Method.Name} on {node.Name}: {wrong}");
                     else Interlocked.Increment(ref _refused);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException or IOException)

@@ -78,6 +78,26 @@ public sealed class PostgresEngineTests : IAsyncLifetime
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => Persistence.Rows.InstanceRows.UpdateAsync(work, record, record.Revision - 1, default));
     }
 
+    [Fact]
+    public async Task A_statement_run_again_and_again_on_a_connection_is_prepared_on_the_server()
+    {
+        await using var connection = await _h.Database.OpenConnectionAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM wf_instances WHERE \"Status\" = @status";
+            var status = command.CreateParameter();
+            status.ParameterName = "status";
+            status.Value = "Running";
+            command.Parameters.Add(status);
+            await command.ExecuteScalarAsync();
+        }
+
+        await using var prepared = connection.CreateCommand();
+        prepared.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM wf_instances WHERE%'";
+        Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+    }
+
     private sealed class EmptyServices : IServiceProvider
     {
         public object? GetService(Type serviceType) => null;
