@@ -164,7 +164,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         foreach (var entry in TrackedWithoutDetecting<Order>())
         {
             if (entry.State != EntityState.Modified) continue;
-            var version = entry.Property(o => o.Version);
+            var version = entry.Property<long>(nameof(Order.Version)); // by name: the lambda overload builds an expression tree per call
             if (!version.IsModified) version.CurrentValue = version.OriginalValue + 1;
         }
     }
