@@ -100,8 +100,9 @@ internal static class PreparedSave
             if (entry.State == EntityState.Added) (added ??= []).Add(entry.Metadata);
             writes.Add(write);
         }
-        // Rows added to two tables of which one refers to the other must go in in dependency order: EF Core sorts them.
-        if (added is { Count: > 1 } && added.Any(type => type.GetForeignKeys().Any(fk => added.Contains(fk.PrincipalEntityType)))) return null;
+        // Added rows that may refer to other added rows (of another table, or of their own, such as an employee and
+        // their manager) must go in in dependency order: EF Core sorts them.
+        if (added is not null && added.Any(type => type.GetForeignKeys().Any(fk => added.Contains(fk.PrincipalEntityType)))) return null;
         writes.Sort(static (a, b) => a.CompareTo(b));
         return writes;
     }
@@ -130,7 +131,8 @@ internal static class PreparedSave
         foreach (var property in shape.Columns)
         {
             if (!entry.Property(property).IsModified) continue;
-            if (property.IsPrimaryKey() || (property.IsForeignKey() && entry.Property(property).IsTemporary)) return null;
+            // A changed reference may point at a row this save adds, which must be inserted first: EF Core orders that.
+            if (property.IsPrimaryKey() || property.IsForeignKey()) return null;
             set.Add((property, false));
         }
         if (set.Count == 0) return null; // modified only in ways EF Core knows how to save (a shadow or owned value)

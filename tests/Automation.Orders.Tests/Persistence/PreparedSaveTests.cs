@@ -151,6 +151,7 @@ public sealed class PreparedSaveTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var order = await store.NewOrderAsync();
+        var other = await store.NewOrderAsync(email: "carl@example.com", phone: "+47 400 00 002");
         await using var connection = await store.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var db = StoreDb.Create(connection, transaction, provider))
@@ -164,12 +165,22 @@ public sealed class PreparedSaveTests
             tracked.Shipments.RemoveAt(0);
             await db.SaveChangesAsync();
             Assert.False(db.LastSaveWasPrepared);
+
+            // A changed reference may point at a row added in the same save.
+            var entry = new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = "moved", At = store.Clock.GetUtcNow() };
+            db.TimelineEntries.Add(entry);
+            await db.SaveChangesAsync();
+            Assert.True(db.LastSaveWasPrepared);
+            entry.OrderId = other.Id;
+            await db.SaveChangesAsync();
+            Assert.False(db.LastSaveWasPrepared);
         }
         await transaction.CommitAsync();
 
         await using var check = store.Db();
         Assert.Equal("bob@example.com", (await check.Clients.AsNoTracking().Include(c => c.Emails).SingleAsync(c => c.Name == "Bob")).Emails.Single().Value);
         Assert.Single(await check.Shipments.AsNoTracking().Where(s => s.OrderId == order.Id).ToListAsync());
+        Assert.Equal(other.Id, (await check.TimelineEntries.AsNoTracking().SingleAsync(e => e.Text == "moved")).OrderId);
     }
 
     [Fact]
