@@ -37,38 +37,17 @@ internal static class PreparedSave
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open || db.Database.CurrentTransaction?.GetDbTransaction() is not { } transaction)
             return null;
-        var writes = Plan(db);
+        var sqlite = connection as SqliteConnection;
+        var batched = sqlite is null && connection.CanCreateBatch;
+        var writes = Plan(db, batched);
         if (writes is null) return null;
         db.LastSaveWasPrepared = true;
         if (writes.Count == 0) return 0;
 
-        var sqlite = connection as SqliteConnection;
-        await RunAsync(connection, sqlite, transaction, "SAVEPOINT " + Savepoint, ct);
-        var keys = new List<(EntityEntry Entry, IProperty Key, object Value)>();
+        List<(EntityEntry Entry, IProperty Key, object Value)> keys;
         try
         {
-            foreach (var write in writes)
-            {
-                var command = Command(connection, sqlite, transaction, write.Sql);
-                var index = 0;
-                foreach (var (property, original) in write.Parameters)
-                {
-                    var value = original ? write.Entry.OriginalValues[property] : write.Entry.CurrentValues[property];
-                    var parameter = property.GetRelationalTypeMapping().CreateParameter(command, "@p" + index++, value, property.IsNullable);
-                    command.Parameters.Add(parameter);
-                }
-                if (write.GeneratedKey is { } key)
-                {
-                    var id = await command.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"Inserting into {write.Shape.Table} returned no key.");
-                    keys.Add((write.Entry, key, FromProvider(key, id)));
-                }
-                else if (await command.ExecuteNonQueryAsync(ct) != 1 && write.Entry.State == EntityState.Modified)
-                {
-                    throw new DbUpdateConcurrencyException(
-                        $"The {write.Shape.Table} row {write.Entry.CurrentValues[write.Shape.Key]} was changed or removed since it was read.");
-                }
-                if (sqlite is null) await command.DisposeAsync();
-            }
+            keys = batched ? await WriteBatchedAsync(connection, transaction, writes, ct) : await WriteOneByOneAsync(connection, sqlite, transaction, writes, ct);
         }
         catch (Exception error) when (error is DbException or DbUpdateException)
         {
@@ -78,15 +57,92 @@ internal static class PreparedSave
             throw new DbUpdateException($"Saving the store's changes failed: {error.Message}", error,
                 writes.Select(w => w.Entry).ToArray());
         }
-        await RunAsync(connection, sqlite, transaction, "RELEASE SAVEPOINT " + Savepoint, ct);
+        // PostgreSQL: the savepoint stays until the transaction ends. Releasing it would cost a round trip and change
+        // nothing: a later save's failure rolls back to its own, most recent savepoint of the same name.
+        if (!batched) await RunAsync(connection, sqlite, transaction, "RELEASE SAVEPOINT " + Savepoint, ct);
 
         foreach (var (entry, key, value) in keys) entry.Property(key).CurrentValue = value;
         if (acceptAllChangesOnSuccess) db.ChangeTracker.AcceptAllChanges();
         return writes.Count;
     }
 
+    /// SQLite (in-process, no round trips): the savepoint and each statement run one after the other, each prepared once
+    /// per connection.
+    private static async Task<List<(EntityEntry, IProperty, object)>> WriteOneByOneAsync(DbConnection connection, SqliteConnection? sqlite,
+        DbTransaction transaction, List<Write> writes, CancellationToken ct)
+    {
+        await RunAsync(connection, sqlite, transaction, "SAVEPOINT " + Savepoint, ct);
+        var keys = new List<(EntityEntry, IProperty, object)>();
+        foreach (var write in writes)
+        {
+            var command = Command(connection, sqlite, transaction, write.Sql);
+            Bind(command, command.Parameters, write);
+            if (write.GeneratedKey is { } key)
+            {
+                var id = await command.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"Inserting into {write.Shape.Table} returned no key.");
+                keys.Add((write.Entry, key, FromProvider(key, id)));
+            }
+            else if (await command.ExecuteNonQueryAsync(ct) != 1 && write.Entry.State == EntityState.Modified)
+            {
+                throw Conflict(write);
+            }
+            if (sqlite is null) await command.DisposeAsync();
+        }
+        return keys;
+    }
+
+    /// PostgreSQL: the savepoint and every statement go to the server in one batch, one round trip for the whole save
+    /// (it was two per statement and two for the savepoint). Every statement returns a row: the generated key, or 1 for
+    /// a row updated, so that a missing row shows as an empty result.
+    private static async Task<List<(EntityEntry, IProperty, object)>> WriteBatchedAsync(DbConnection connection, DbTransaction transaction,
+        List<Write> writes, CancellationToken ct)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        var savepoint = batch.CreateBatchCommand();
+        savepoint.CommandText = "SAVEPOINT " + Savepoint;
+        batch.BatchCommands.Add(savepoint);
+        await using var parameters = connection.CreateCommand(); // makes the parameters, as EF Core's type mappings expect a command
+        foreach (var write in writes)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = write.Sql;
+            Bind(parameters, command.Parameters, write);
+            batch.BatchCommands.Add(command);
+        }
+        var keys = new List<(EntityEntry, IProperty, object)>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        foreach (var write in writes)
+        {
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))
+            {
+            }
+            if (!await reader.ReadAsync(ct))
+            {
+                if (write.Entry.State == EntityState.Modified) throw Conflict(write);
+                throw new InvalidOperationException($"Inserting into {write.Shape.Table} returned no row.");
+            }
+            if (write.GeneratedKey is { } key) keys.Add((write.Entry, key, FromProvider(key, reader.GetValue(0))));
+            await reader.NextResultAsync(ct);
+        }
+        return keys;
+    }
+
+    private static void Bind(DbCommand maker, DbParameterCollection into, Write write)
+    {
+        var index = 0;
+        foreach (var (property, original) in write.Parameters)
+        {
+            var value = original ? write.Entry.OriginalValues[property] : write.Entry.CurrentValues[property];
+            into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, "@p" + index++, value, property.IsNullable));
+        }
+    }
+
+    private static DbUpdateConcurrencyException Conflict(Write write) =>
+        new($"The {write.Shape.Table} row {write.Entry.CurrentValues[write.Shape.Key]} was changed or removed since it was read.");
+
     /// The statements that save the tracked changes, in EF Core's order; null when a change needs EF Core.
-    private static List<Write>? Plan(StoreDb db)
+    private static List<Write>? Plan(StoreDb db, bool returnRows)
     {
         var writes = new List<Write>();
         HashSet<IEntityType>? added = null;
@@ -95,7 +151,7 @@ internal static class PreparedSave
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
             if (entry.State is not (EntityState.Added or EntityState.Modified)) return null;
             if (Shapes.GetOrAdd(entry.Metadata, TableShape.Of) is not { } shape) return null;
-            var write = entry.State == EntityState.Added ? Insert(entry, shape) : Update(entry, shape);
+            var write = entry.State == EntityState.Added ? Insert(entry, shape, returnRows) : Update(entry, shape, returnRows);
             if (write is null) return null;
             if (entry.State == EntityState.Added) (added ??= []).Add(entry.Metadata);
             writes.Add(write);
@@ -107,7 +163,7 @@ internal static class PreparedSave
         return writes;
     }
 
-    private static Write? Insert(EntityEntry entry, TableShape shape)
+    private static Write? Insert(EntityEntry entry, TableShape shape, bool returnRow)
     {
         var generated = shape.GeneratedKey is { } key && entry.Property(key).IsTemporary;
         var columns = new List<(IProperty, bool)>(shape.Columns.Count);
@@ -118,14 +174,14 @@ internal static class PreparedSave
             if (property.IsForeignKey() && entry.Property(property).IsTemporary) return null;
             columns.Add((property, false));
         }
-        var sql = Sql.GetOrAdd((entry.Metadata, EntityState.Added, generated ? "generated" : "all"), _ =>
+        var sql = Sql.GetOrAdd((entry.Metadata, EntityState.Added, (generated ? "generated" : "all") + (returnRow ? "|row" : "")), _ =>
             $"INSERT INTO {shape.Table} ({string.Join(", ", columns.Select(c => Quote(shape.Column(c.Item1))))}) " +
             $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})" +
-            (generated ? $" RETURNING {Quote(shape.Column(shape.GeneratedKey!))}" : ""));
+            (generated ? $" RETURNING {Quote(shape.Column(shape.GeneratedKey!))}" : returnRow ? " RETURNING 1" : ""));
         return new Write(entry, shape, sql, columns, generated ? shape.GeneratedKey : null);
     }
 
-    private static Write? Update(EntityEntry entry, TableShape shape)
+    private static Write? Update(EntityEntry entry, TableShape shape, bool returnRow)
     {
         var set = new List<(IProperty, bool)>();
         foreach (var property in shape.Columns)
@@ -138,13 +194,13 @@ internal static class PreparedSave
         if (set.Count == 0) return null; // modified only in ways EF Core knows how to save (a shadow or owned value)
         var where = new List<(IProperty, bool)> { (shape.Key, false) };
         where.AddRange(shape.Tokens.Select(t => (t, true)));
-        var signature = string.Join(",", set.Select(s => s.Item1.Name));
+        var signature = string.Join(",", set.Select(s => s.Item1.Name)) + (returnRow ? "|row" : "");
         var sql = Sql.GetOrAdd((entry.Metadata, EntityState.Modified, signature), _ =>
         {
             var i = 0;
             var assignments = string.Join(", ", set.Select(s => $"{Quote(shape.Column(s.Item1))} = @p{i++}"));
             var conditions = string.Join(" AND ", where.Select(w => $"{Quote(shape.Column(w.Item1))} = @p{i++}"));
-            return $"UPDATE {shape.Table} SET {assignments} WHERE {conditions}";
+            return $"UPDATE {shape.Table} SET {assignments} WHERE {conditions}" + (returnRow ? " RETURNING 1" : "");
         });
         return new Write(entry, shape, sql, [.. set, .. where], null);
     }
