@@ -207,8 +207,9 @@ internal static class PreparedSave
 
     private static DbCommand Command(DbConnection connection, SqliteConnection? sqlite, DbTransaction transaction, string sql)
     {
-        var command = sqlite is not null ? SqliteStatementCache.Instance.Statement(sqlite, sql) : connection.CreateCommand();
-        command.CommandText = sql;
+        DbCommand command;
+        if (sqlite is not null) command = SqliteStatementCache.Instance.Statement(sqlite, sql); // made with its SQL, prepared once
+        else (command = connection.CreateCommand()).CommandText = sql;
         command.Transaction = transaction;
         command.Parameters.Clear();
         return command;
