@@ -50,6 +50,7 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     Phase("paying");
     var next = -1;
     var cpu = cluster.CpuTime;
+    var held = await WriterHeldAsync(cluster);
     var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -61,9 +62,10 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     Phase("paid");
     var cpuPerEvent = (cluster.CpuTime - cpu).TotalMilliseconds / orders;
     var clientCpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / orders;
+    var heldPerEvent = (await WriterHeldAsync(cluster) - held) / orders;
     await VerifyAsync(cluster, orders);
     var perSecond = orders / watch.Elapsed.TotalSeconds;
-    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
+    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {(postgres ? "" : $"SQLite writer held {heldPerEvent:N2} ms/event, ")}load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
     return perSecond;
 }
 
@@ -122,6 +124,20 @@ static async Task<List<long>> SeedAsync(BenchCluster cluster, int count)
         }
     }));
     return [.. ids];
+}
+
+// The time units of work held SQLite's one writer, summed over the nodes' `/metrics` (automation.sqlite.writer.held):
+// per event, the floor under a node's time per event however many cores it has.
+static async Task<double> WriterHeldAsync(BenchCluster cluster)
+{
+    var sum = 0.0;
+    foreach (var client in cluster.Clients)
+    {
+        var metrics = await client.GetFromJsonAsync<JsonObject>("/metrics");
+        if (metrics?["automation.sqlite.writer.held"]?["points"] is JsonArray points)
+            sum += points.Sum(p => p?["sum"]?.GetValue<double>() ?? 0);
+    }
+    return sum;
 }
 
 static async Task PayAsync(HttpClient http, long orderId)

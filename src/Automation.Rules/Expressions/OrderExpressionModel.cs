@@ -13,19 +13,19 @@ namespace Automation.Rules.Expressions;
 /// whose correlation id is an order id.
 public sealed class OrderExpressionModel : IExpressionModelContributor
 {
-    public async ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, StepUnitOfWork work, CancellationToken ct)
+    public async ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, ExpressionReferences references, StepUnitOfWork work,
+        CancellationToken ct)
     {
         if (!long.TryParse(instance.CorrelationId, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)) return;
         var db = work.Db<StoreDb>();
-        if (await new OrderBook(db, TimeProvider.System).FindAsync(orderId, ct) is { } order) model["Order"] = await DescribeAsync(db, order, ct);
+        if (await new OrderBook(db, TimeProvider.System).FindAsync(orderId, ct) is { } order) model["Order"] = await DescribeAsync(db, order, references, ct);
     }
 
-    /// The `Order` root for one order. The client and responsible are read once per unit of work (its context keeps them).
-    public static async Task<Dictionary<string, object?>> DescribeAsync(StoreDb db, Order order, CancellationToken ct)
+    /// The `Order` root for one order. The client and responsible, each a query, are left out when no expression may
+    /// read them; they are read once per unit of work (its context keeps them).
+    public static async Task<Dictionary<string, object?>> DescribeAsync(StoreDb db, Order order, ExpressionReferences references, CancellationToken ct)
     {
-        var client = await ClientAsync(db, order.ClientId, ct);
-        var responsible = order.ResponsibleId is { } id ? await db.Employees.FindAsync([id], ct) : null;
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        var described = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Id"] = order.Id,
             ["Number"] = order.Number,
@@ -41,21 +41,30 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
             ["StatusChangedAt"] = order.StatusChangedAt,
             ["ResponsibleId"] = order.ResponsibleId,
             ["Fields"] = order.Fields.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
-            ["Client"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+        };
+        if (references.MayRead("Order", "Client"))
+        {
+            var client = await ClientAsync(db, order.ClientId, ct);
+            described["Client"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["Id"] = client?.Id,
                 ["Name"] = client?.Name,
                 ["Email"] = client?.Emails.OrderBy(e => e.Id).FirstOrDefault()?.Value,
                 ["Phone"] = client?.Phones.OrderBy(p => p.Id).FirstOrDefault()?.Value,
-            },
-            ["Responsible"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            };
+        }
+        if (references.MayRead("Order", "Responsible"))
+        {
+            var responsible = order.ResponsibleId is { } id ? await db.Employees.FindAsync([id], ct) : null;
+            described["Responsible"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["Id"] = responsible?.Id,
                 ["Name"] = responsible?.Name,
                 ["Email"] = responsible?.Email,
                 ["Phone"] = responsible?.Phone,
-            },
-        };
+            };
+        }
+        return described;
     }
 
     private static Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct) => db.WholeAsync(clientId, ClientWithContacts, ct);

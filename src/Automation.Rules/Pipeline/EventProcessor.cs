@@ -122,7 +122,7 @@ public sealed class EventProcessor(OrderPipeline pipeline, ExpressionEngine expr
         var candidates = pipelineNow.TriggersFor(e.Type);
         // Settings written as expressions read the order; plain settings (the usual case) need no model.
         var model = new ExpressionModel { ["Event"] = e.Data };
-        if (candidates.Any(c => TriggerSettings.NeedsModel(c.Trigger))) model["Order"] = await OrderExpressionModel.DescribeAsync(db, order, ct);
+        if (candidates.Any(c => TriggerSettings.NeedsModel(c.Trigger))) model["Order"] = await OrderExpressionModel.DescribeAsync(db, order, ExpressionReferences.Everything, ct);
         var settings = new TriggerSettings(expressions, model);
         var reasons = new List<string>();
         foreach (var (index, status, trigger) in candidates)

@@ -16,7 +16,7 @@ internal static class RuleText
     {
         if (!text.Contains("{{", StringComparison.Ordinal)) return text;
         var model = rule.Activity.Expressions;
-        var order = await OrderExpressionModel.DescribeAsync(rule.Db, rule.Order, rule.CancellationToken);
+        var order = await OrderExpressionModel.DescribeAsync(rule.Db, rule.Order, ExpressionReferences.Everything, rule.CancellationToken);
         model["Order"] = html ? Escaped(order) : order;
         try
         {

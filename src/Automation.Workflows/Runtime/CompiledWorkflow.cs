@@ -14,9 +14,10 @@ public sealed class CompiledWorkflow
     private readonly FrozenDictionary<string, Activity> _activities;
 
     private CompiledWorkflow(WorkflowDefinition definition, Flowchart flowchart, Dictionary<string, Activity> activities,
-        IReadOnlyList<VariableDefinition> variables)
+        IReadOnlyList<VariableDefinition> variables, ExpressionReferences references)
     {
         Definition = definition;
+        References = references;
         Flowchart = flowchart;
         _activities = activities.ToFrozenDictionary(StringComparer.Ordinal);
         Variables = variables;
@@ -27,6 +28,9 @@ public sealed class CompiledWorkflow
     public Flowchart Flowchart { get; }
     public IReadOnlyList<VariableDefinition> Variables { get; }
     public string? StartActivityId { get; }
+
+    /// What the expressions of this workflow's inputs may read from the model (see <see cref="ExpressionReferences"/>).
+    public ExpressionReferences References { get; }
 
     public Activity Activity(string activityId) =>
         _activities.GetValueOrDefault(activityId) ?? throw new InvalidOperationException($"No activity '{activityId}' in {Definition.DefinitionId} v{Definition.Version}.");
@@ -39,18 +43,19 @@ public sealed class CompiledWorkflow
         var root = definition.Root ?? throw new WorkflowCompileException(definition.DefinitionId, "$.root", "the workflow has no root activity");
         var flowchart = Flowchart.Read(root);
         var activities = new Dictionary<string, Activity>(StringComparer.Ordinal);
+        var expressions = new List<Expression?>();
         foreach (var node in flowchart.Activities)
         {
             var type = registry.Find(node.Type, node.Version)
                 ?? throw new WorkflowCompileException(definition.DefinitionId, node.JsonPath, $"unknown activity type {node.Type} v{node.Version} (activity '{node.Id}')");
-            activities[node.Id] = Bind(type, node);
+            activities[node.Id] = Bind(type, node, expressions);
         }
         var variables = VariableDefinition.ReadAll(definition.Variables)
             .Concat(VariableDefinition.ReadAll(root["variables"] as JsonArray)).ToArray();
-        return new CompiledWorkflow(definition, flowchart, activities, variables);
+        return new CompiledWorkflow(definition, flowchart, activities, variables, ExpressionReferences.Of(expressions));
     }
 
-    private static Activity Bind(ActivityType type, ActivityNode node)
+    private static Activity Bind(ActivityType type, ActivityNode node, List<Expression?> expressions)
     {
         var activity = type.Create();
         activity.Node = node;
@@ -59,6 +64,7 @@ public sealed class CompiledWorkflow
             var bound = input.Get(activity);
             bound.Name = input.Name;
             bound.Expression = ReadExpression(node.Input(input.Name), input.Attribute.IsWrapped);
+            expressions.Add(bound.Expression);
         }
         foreach (var output in type.Outputs)
         {

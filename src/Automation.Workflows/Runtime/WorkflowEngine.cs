@@ -264,7 +264,7 @@ public sealed class WorkflowEngine(
     {
         var info = new WorkflowInstanceInfo(record.Id, record.DefinitionId, record.DefinitionVersionId, record.Version, record.CorrelationId);
         var step = new WorkflowStep(workflow, info, state, work, expressions, services, clock, ct);
-        foreach (var contributor in _contributors) await contributor.ContributeAsync(step.Model, info, work, ct);
+        foreach (var contributor in _contributors) await contributor.ContributeAsync(step.Model, info, workflow.References, work, ct);
         work.ActiveSteps[record.Id] = step;
         return step;
     }
@@ -313,10 +313,11 @@ public sealed record Stimulus(string Name, object? Payload = null, string? Corre
 
 public sealed record InstanceResult(string InstanceId, WorkflowStatus Status, int Faults);
 
-/// Adds roots (e.g. `Order`) to the expression model of every step.
+/// Adds roots (e.g. `Order`) to the expression model of every step. <paramref name="references"/> says what the
+/// workflow's expressions may read: a part of a root none of them reads may be left out.
 public interface IExpressionModelContributor
 {
-    ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, StepUnitOfWork work, CancellationToken ct);
+    ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, ExpressionReferences references, StepUnitOfWork work, CancellationToken ct);
 }
 
 /// Schedules timer bookmarks to be resumed at their time (Quartz in the host).

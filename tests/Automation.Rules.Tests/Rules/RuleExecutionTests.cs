@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
+using Automation.Orders.Clients;
+using Automation.Orders.Employees;
 using Automation.Orders.Timeline;
+using Automation.Rules.Expressions;
 using Automation.Rules.Tests.Support;
+using Automation.Workflows.Expressions;
 using Automation.Workflows.Runtime;
 
 namespace Automation.Rules.Tests.Rules;
@@ -26,6 +30,45 @@ public sealed class RuleExecutionTests
         Assert.Equal(["c", "a", "b"], await h.RanAsync(order.Id));
         var logs = (await h.TimelineAsync(order.Id)).Where(e => e.Kind == TimelineKind.Log).Select(e => e.Text);
         Assert.Equal(["parallel", "slow", "after a"], logs);
+    }
+
+    [Fact]
+    public async Task Templates_read_the_client_and_the_responsible_they_name()
+    {
+        await using var h = await RulesHarness.StartAsync();
+        var bea = await h.EmployeeAsync("Bea");
+        await h.PublishStatusAsync("new", 100,
+            [("number", Log, new { Text = Flow.Liquid("order {{ Order.Number }}") }),
+             ("people", Log, new { Text = Flow.Liquid("for {{ Order.Client.Name }}, handled by {{ Order.Responsible.Name }}") })],
+            ["start->number", "start->people"]);
+        var order = await h.CreateOrderAsync(responsibleId: bea.Id);
+
+        var logs = await h.TimelineTextsAsync(order.Id, TimelineKind.Log);
+        Assert.Contains($"order {order.Number}", logs);
+        Assert.Contains("for Ann Buyer, handled by Bea", logs);
+    }
+
+    [Fact]
+    public async Task The_order_model_reads_the_client_and_the_responsible_only_for_expressions_that_may_name_them()
+    {
+        await using var h = await RulesHarness.StartAsync();
+        var bea = await h.EmployeeAsync("Bea");
+        await h.PublishStatusAsync("new", 100, [("log", Log, new { Text = "created" })], ["start->log"]);
+        var order = await h.CreateOrderAsync(responsibleId: bea.Id);
+        static ExpressionReferences Liquid(string template) => ExpressionReferences.Of([new Expression(ExpressionTypes.Liquid, JsonValue.Create(template))]);
+
+        await using var db = h.Store();
+        var tracked = (await db.Orders.FindAsync(order.Id))!;
+        var numberOnly = await OrderExpressionModel.DescribeAsync(db, tracked, Liquid("{{ Order.Number }}"), CancellationToken.None);
+        Assert.Equal(order.Number, numberOnly["Number"]);
+        Assert.False(numberOnly.ContainsKey("Client"));
+        Assert.False(numberOnly.ContainsKey("Responsible"));
+        Assert.Empty(db.ChangeTracker.Entries<Client>());
+        Assert.Empty(db.ChangeTracker.Entries<Employee>());
+
+        var people = await OrderExpressionModel.DescribeAsync(db, tracked, Liquid("{{ Order.Client.Name }} {{ Order.Responsible.Email }}"), CancellationToken.None);
+        Assert.Equal("Ann Buyer", ((Dictionary<string, object?>)people["Client"]!)["Name"]);
+        Assert.Equal("bea@shop.test", ((Dictionary<string, object?>)people["Responsible"]!)["Email"]);
     }
 
     [Fact]

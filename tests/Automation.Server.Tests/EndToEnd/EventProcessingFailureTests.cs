@@ -114,7 +114,8 @@ public sealed class EventProcessingFailureTests
             set => Volatile.Write(ref _failuresLeft, value);
         }
 
-        public ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, StepUnitOfWork work, CancellationToken ct)
+        public ValueTask ContributeAsync(ExpressionModel model, WorkflowInstanceInfo instance, ExpressionReferences references, StepUnitOfWork work,
+            CancellationToken ct)
         {
             if (Interlocked.Decrement(ref _failuresLeft) >= 0) throw new InvalidOperationException("injected fault in event processing");
             Interlocked.Exchange(ref _failuresLeft, 0);
