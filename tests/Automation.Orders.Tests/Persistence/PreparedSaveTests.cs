@@ -75,6 +75,82 @@ public sealed class PreparedSaveTests
     }
 
     [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Rows_added_to_one_table_go_in_together_and_get_ids_in_the_order_they_were_added(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        var count = PreparedSave.RowsPerInsert + 8; // two statements
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        List<TimelineEntry> entries;
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            entries = Enumerable.Range(0, count).Select(i => new TimelineEntry
+            {
+                OrderId = order.Id,
+                Kind = TimelineKind.Log,
+                Text = $"line {i}",
+                Author = i % 3 == 0 ? null : "rule",
+                At = store.Clock.GetUtcNow().AddSeconds(i),
+            }).ToList();
+            db.TimelineEntries.AddRange(entries);
+            db.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "together", ReceivedAt = store.Clock.GetUtcNow() });
+
+            Assert.Equal(count + 1, await db.SaveChangesAsync());
+            Assert.True(db.LastSaveWasPrepared);
+            Assert.Equal(entries.Select(e => e.Id).Order(), entries.Select(e => e.Id));
+            Assert.Equal(count, entries.Select(e => e.Id).Distinct().Count());
+        }
+        if (connection is SqliteConnection sqlite)
+        {
+            // The savepoint and its release, one INSERT for the inbox row and two for the timeline rows (RowsPerInsert, then
+            // the rest): five statements, where row by row it was count + 3.
+            Assert.Equal(5, SqliteStatementCache.Instance.PreparedOn(sqlite));
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        var stored = await check.TimelineEntries.AsNoTracking().Where(e => e.Kind == TimelineKind.Log && e.OrderId == order.Id && e.Text.StartsWith("line "))
+            .ToDictionaryAsync(e => e.Id);
+        Assert.Equal(count, stored.Count);
+        Assert.All(entries, e =>
+        {
+            var row = stored[e.Id];
+            Assert.Equal((e.Text, e.Author, e.At), (row.Text, row.Author, row.At));
+        });
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_save_of_one_statement_that_fails_leaves_the_transaction_usable(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using (var first = store.Db())
+        {
+            first.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() });
+            await first.SaveChangesAsync();
+        }
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            db.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-2", ReceivedAt = store.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+            var duplicate = new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() };
+            db.InboxEvents.Add(duplicate);
+
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            Assert.True(db.LastSaveWasPrepared);
+            db.Entry(duplicate).State = EntityState.Detached;
+            db.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-3", ReceivedAt = store.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        Assert.Equal(["call-1", "call-2", "call-3"], await check.InboxEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => e.IdempotencyKey).ToListAsync());
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task An_order_changed_since_it_was_read_is_a_conflict_and_nothing_of_that_save_is_kept(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
