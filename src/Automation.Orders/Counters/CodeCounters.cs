@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Automation.Orders.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -25,11 +26,23 @@ public sealed class CodeCounters(StoreDb db)
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = NextSql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.Parameters.Add(Parameter(command, "name", counterName));
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var connection = db.Database.GetDbConnection();
+            // On SQLite the statement is prepared once per connection: compiling an upsert was a noticeable part of
+            // every "Generate code" rule.
+            DbCommand command;
+            if (connection is SqliteConnection sqlite) command = SqliteStatementCache.Instance.Statement(sqlite, NextSql);
+            else (command = connection.CreateCommand()).CommandText = NextSql;
+            try
+            {
+                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                command.Parameters.Clear();
+                command.Parameters.Add(Parameter(command, "name", counterName));
+                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            finally
+            {
+                if (connection is not SqliteConnection) await command.DisposeAsync();
+            }
         }
         finally
         {

@@ -1,6 +1,7 @@
 using Automation.Orders.Counters;
 using Automation.Orders.Persistence;
 using Automation.Orders.Tests.Fixtures;
+using Microsoft.Data.Sqlite;
 
 namespace Automation.Orders.Tests.Counters;
 
@@ -49,5 +50,21 @@ public sealed class CodeCounterTests
 
         await using var after = store.Db();
         Assert.Equal(1, await new CodeCounters(after).NextAsync("rolled-back", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task On_SQLite_the_counter_statement_is_prepared_once_per_connection()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var connection = (SqliteConnection)await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var prepared = new List<int>();
+        for (var i = 1; i <= 3; i++)
+        {
+            await using var db = StoreDb.Create(connection, transaction, DatabaseProvider.Sqlite);
+            Assert.Equal(i, await new CodeCounters(db).NextAsync("prepared", CancellationToken.None));
+            prepared.Add(SqliteStatementCache.Instance.PreparedOn(connection));
+        }
+        Assert.Equal([1, 1, 1], prepared);
     }
 }
