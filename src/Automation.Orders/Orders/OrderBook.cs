@@ -162,6 +162,7 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
     private void Forget<T>(Func<T, bool> belongs) where T : class
     {
         foreach (var entry in db.ChangeTracker.Entries<T>().Where(e => belongs(e.Entity)).ToList()) entry.State = EntityState.Detached;
+        db.ForgetAppended(belongs);
     }
 
     private static IQueryable<Order> WithDetails(IQueryable<Order> orders) =>

@@ -16,7 +16,8 @@ namespace Automation.Orders.Persistence;
 /// in a way this does not handle, no open connection or transaction) is left to EF Core, which saves it as before.
 ///
 /// Rows added to one table one after the other go in as one statement (`INSERT … VALUES (…), (…) RETURNING "Id"`): the
-/// rules of one event add several timeline entries at once.
+/// rules of one event add several timeline entries at once. Rows staged with <see cref="StoreDb.Append"/> are written
+/// the same way, after the tracked rows added to their table, without ever being tracked.
 ///
 /// It keeps SaveChanges' contract: the rows are written in EF Core's order (by table, then key, so that rows added to
 /// one table get ids in the order they were added); a concurrency token that no longer matches throws
@@ -54,7 +55,7 @@ internal static class PreparedSave
         // statement needs no savepoint (two statements fewer for the usual single-row save, such as an inbox event).
         // PostgreSQL aborts the whole transaction on any failed statement unless a savepoint catches it.
         var savepoint = batched || writes.Count > 1;
-        List<(EntityEntry Entry, IProperty Key, object Value)> keys;
+        List<(object Row, IProperty Key, object Value)> keys;
         try
         {
             keys = batched
@@ -70,24 +71,25 @@ internal static class PreparedSave
             }
             if (error is DbUpdateException) throw;
             throw new DbUpdateException($"Saving the store's changes failed: {error.Message}", error,
-                writes.SelectMany(w => w.Entries).ToArray());
+                writes.SelectMany(w => w.Rows).OfType<EntityEntry>().ToArray());
         }
         // PostgreSQL: the savepoint stays until the transaction ends. Releasing it would cost a round trip and change
         // nothing: a later save's failure rolls back to its own, most recent savepoint of the same name.
         if (!batched && savepoint) await RunAsync(connection, sqlite, transaction, "RELEASE SAVEPOINT " + Savepoint, ct);
 
-        foreach (var (entry, key, value) in keys) entry.Property(key).CurrentValue = value;
+        foreach (var (row, key, value) in keys) SetKey(row, key, value);
+        db.AppendedSaved();
         if (acceptAllChangesOnSuccess) db.ChangeTracker.AcceptAllChanges();
-        return writes.Sum(w => w.Entries.Count);
+        return writes.Sum(w => w.Rows.Count);
     }
 
     /// SQLite (in-process, no round trips): the savepoint and each statement run one after the other, each prepared once
     /// per connection.
-    private static async Task<List<(EntityEntry, IProperty, object)>> WriteOneByOneAsync(DbConnection connection, SqliteConnection? sqlite,
+    private static async Task<List<(object, IProperty, object)>> WriteOneByOneAsync(DbConnection connection, SqliteConnection? sqlite,
         DbTransaction transaction, List<Write> writes, bool savepoint, CancellationToken ct)
     {
         if (savepoint) await RunAsync(connection, sqlite, transaction, "SAVEPOINT " + Savepoint, ct);
-        var keys = new List<(EntityEntry, IProperty, object)>();
+        var keys = new List<(object, IProperty, object)>();
         foreach (var write in writes)
         {
             var command = Command(connection, sqlite, transaction, write.Sql);
@@ -95,11 +97,11 @@ internal static class PreparedSave
             if (write.GeneratedKey is { } key)
             {
                 await using var reader = await command.ExecuteReaderAsync(ct);
-                var ids = new List<object>(write.Entries.Count);
+                var ids = new List<object>(write.Rows.Count);
                 while (await reader.ReadAsync(ct)) ids.Add(reader.GetValue(0));
                 AddKeys(keys, write, key, ids);
             }
-            else if (await command.ExecuteNonQueryAsync(ct) != write.Entries.Count && write.State == EntityState.Modified)
+            else if (await command.ExecuteNonQueryAsync(ct) != write.Rows.Count && write.State == EntityState.Modified)
             {
                 throw Conflict(write);
             }
@@ -110,19 +112,33 @@ internal static class PreparedSave
 
     // The keys one INSERT generated, given to its rows in the order they were written: keys are handed out in that
     // order (SQLite's rowid and PostgreSQL's identity both count up), while RETURNING promises no order of its own.
-    private static void AddKeys(List<(EntityEntry, IProperty, object)> keys, Write write, IProperty key, List<object> returned)
+    private static void AddKeys(List<(object, IProperty, object)> keys, Write write, IProperty key, List<object> returned)
     {
-        if (returned.Count != write.Entries.Count)
-            throw new InvalidOperationException($"Inserting {write.Entries.Count} rows into {write.Shape.Table} returned {returned.Count} keys.");
+        if (returned.Count != write.Rows.Count)
+            throw new InvalidOperationException($"Inserting {write.Rows.Count} rows into {write.Shape.Table} returned {returned.Count} keys.");
         var values = returned.Select(id => FromProvider(key, id)).ToList();
         if (values.Count > 1) values.Sort(Comparer<object>.Default);
-        for (var i = 0; i < values.Count; i++) keys.Add((write.Entries[i], key, values[i]));
+        for (var i = 0; i < values.Count; i++) keys.Add((write.Rows[i], key, values[i]));
+    }
+
+    // A row is a tracked entity's entry, or a row staged by StoreDb.Append (the object itself).
+    private static object? Value(object row, IProperty property, bool original) => row switch
+    {
+        EntityEntry entry => original ? entry.OriginalValues[property] : entry.CurrentValues[property],
+        _ => property.GetGetter().GetClrValueUsingContainingEntity(row),
+    };
+
+    private static void SetKey(object row, IProperty key, object value)
+    {
+        if (row is EntityEntry entry) entry.Property(key).CurrentValue = value;
+        else if (key.PropertyInfo is { CanWrite: true } property) property.SetValue(row, value);
+        else key.FieldInfo!.SetValue(row, value);
     }
 
     /// PostgreSQL: the savepoint and every statement go to the server in one batch, one round trip for the whole save
     /// (it was two per statement and two for the savepoint). Every statement returns a row: the generated key, or 1 for
     /// a row updated, so that a missing row shows as an empty result.
-    private static async Task<List<(EntityEntry, IProperty, object)>> WriteBatchedAsync(DbConnection connection, DbTransaction transaction,
+    private static async Task<List<(object, IProperty, object)>> WriteBatchedAsync(DbConnection connection, DbTransaction transaction,
         List<Write> writes, CancellationToken ct)
     {
         await using var batch = connection.CreateBatch();
@@ -138,19 +154,19 @@ internal static class PreparedSave
             Bind(parameters, command.Parameters, write);
             batch.BatchCommands.Add(command);
         }
-        var keys = new List<(EntityEntry, IProperty, object)>();
+        var keys = new List<(object, IProperty, object)>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
         foreach (var write in writes)
         {
             while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))
             {
             }
-            var rows = new List<object>(write.Entries.Count);
+            var rows = new List<object>(write.Rows.Count);
             while (await reader.ReadAsync(ct)) rows.Add(reader.GetValue(0));
-            if (rows.Count != write.Entries.Count)
+            if (rows.Count != write.Rows.Count)
             {
                 if (write.State == EntityState.Modified) throw Conflict(write);
-                throw new InvalidOperationException($"Inserting {write.Entries.Count} rows into {write.Shape.Table} returned {rows.Count}.");
+                throw new InvalidOperationException($"Inserting {write.Rows.Count} rows into {write.Shape.Table} returned {rows.Count}.");
             }
             if (write.GeneratedKey is { } key) AddKeys(keys, write, key, rows);
             await reader.NextResultAsync(ct);
@@ -161,16 +177,13 @@ internal static class PreparedSave
     private static void Bind(DbCommand maker, DbParameterCollection into, Write write)
     {
         var index = 0;
-        foreach (var entry in write.Entries)
+        foreach (var row in write.Rows)
         foreach (var (property, original) in write.Parameters)
-        {
-            var value = original ? entry.OriginalValues[property] : entry.CurrentValues[property];
-            into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, "@p" + index++, value, property.IsNullable));
-        }
+            into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, "@p" + index++, Value(row, property, original), property.IsNullable));
     }
 
     private static DbUpdateConcurrencyException Conflict(Write write) =>
-        new($"The {write.Shape.Table} row {write.Entries[0].CurrentValues[write.Shape.Key]} was changed or removed since it was read.");
+        new($"The {write.Shape.Table} row {Value(write.Rows[0], write.Shape.Key, original: false)} was changed or removed since it was read.");
 
     /// The statements that save the tracked changes, in EF Core's order; null when a change needs EF Core.
     private static List<Write>? Plan(StoreDb db, bool returnRows)
@@ -186,6 +199,15 @@ internal static class PreparedSave
             if (write is null) return null;
             if (entry.State == EntityState.Added) (added ??= []).Add(entry.Metadata);
             writes.Add(write);
+        }
+        for (var i = 0; i < db.AppendedRows.Count; i++)
+        {
+            var row = db.AppendedRows[i];
+            if (db.Model.FindEntityType(row.GetType()) is not { } type || Shapes.GetOrAdd(type, TableShape.Of) is not { GeneratedKey: { } key } shape) return null;
+            var columns = shape.Columns.Where(p => p != key).Select(p => (p, false)).ToList();
+            writes.Add(new Write([row], EntityState.Added, type, shape, InsertSql(type, shape, columns, generated: true, returnRows, rows: 1), columns, key)
+                { Appended = i });
+            (added ??= []).Add(type);
         }
         // Added rows that may refer to other added rows (of another table, or of their own, such as an employee and
         // their manager) must go in in dependency order: EF Core sorts them.
@@ -205,7 +227,7 @@ internal static class PreparedSave
             if (property.IsForeignKey() && entry.Property(property).IsTemporary) return null;
             columns.Add((property, false));
         }
-        return new Write([entry], EntityState.Added, shape, InsertSql(entry.Metadata, shape, columns, generated, returnRow, rows: 1), columns,
+        return new Write([entry], EntityState.Added, entry.Metadata, shape, InsertSql(entry.Metadata, shape, columns, generated, returnRow, rows: 1), columns,
             generated ? shape.GeneratedKey : null);
     }
 
@@ -216,16 +238,16 @@ internal static class PreparedSave
         foreach (var write in writes)
         {
             if (merged.Count > 0 && merged[^1] is { State: EntityState.Added } last && write.State == EntityState.Added
-                && last.Entries[0].Metadata == write.Entries[0].Metadata && last.Sql == write.Sql && last.Entries.Count < RowsPerInsert)
+                && last.Type == write.Type && last.Sql == write.Sql && last.Rows.Count < RowsPerInsert)
             {
-                last.Entries.Add(write.Entries[0]);
+                last.Rows.Add(write.Rows[0]);
                 continue;
             }
-            merged.Add(write with { Entries = [.. write.Entries] });
+            merged.Add(write with { Rows = [.. write.Rows] });
         }
         foreach (var write in merged)
-            if (write.Entries.Count > 1)
-                write.Sql = InsertSql(write.Entries[0].Metadata, write.Shape, write.Parameters, write.GeneratedKey is not null, returnRows, write.Entries.Count);
+            if (write.Rows.Count > 1)
+                write.Sql = InsertSql(write.Type, write.Shape, write.Parameters, write.GeneratedKey is not null, returnRows, write.Rows.Count);
         return merged;
     }
 
@@ -258,7 +280,7 @@ internal static class PreparedSave
             var conditions = string.Join(" AND ", where.Select(w => $"{Quote(shape.Column(w.Item1))} = @p{i++}"));
             return $"UPDATE {shape.Table} SET {assignments} WHERE {conditions}" + (returnRow ? " RETURNING 1" : "");
         });
-        return new Write([entry], EntityState.Modified, shape, sql, [.. set, .. where], null);
+        return new Write([entry], EntityState.Modified, entry.Metadata, shape, sql, [.. set, .. where], null);
     }
 
     private static DbCommand Command(DbConnection connection, SqliteConnection? sqlite, DbTransaction transaction, string sql)
@@ -288,20 +310,26 @@ internal static class PreparedSave
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    /// One statement: the entries it writes (one, or several rows of one INSERT), its SQL and the parameters of each row
-    /// (a property's current or original value).
-    private sealed record Write(List<EntityEntry> Entries, EntityState State, TableShape Shape, string Sql,
+    /// One statement: the rows it writes (one, or several of one INSERT: tracked entries, or objects staged by
+    /// StoreDb.Append), its SQL and the parameters of each row (a property's current or original value).
+    private sealed record Write(List<object> Rows, EntityState State, IEntityType Type, TableShape Shape, string Sql,
         List<(IProperty Property, bool Original)> Parameters, IProperty? GeneratedKey)
     {
         public string Sql { get; set; } = Sql;
 
-        // EF Core's order: by table, inserts before updates, then by key (temporary keys grow in the order rows were added).
+        /// For a row staged by StoreDb.Append, its place among them; null for a tracked entry.
+        public int? Appended { get; init; }
+
+        // EF Core's order: by table, inserts before updates, then by key (temporary keys grow in the order rows were
+        // added); rows staged by Append after the tracked rows added to their table, in the order they were staged.
         public int CompareTo(Write other)
         {
             var byTable = string.CompareOrdinal(Shape.Table, other.Shape.Table);
             if (byTable != 0) return byTable;
             if (State != other.State) return State == EntityState.Added ? -1 : 1;
-            return Comparer<object>.Default.Compare(Entries[0].CurrentValues[Shape.Key], other.Entries[0].CurrentValues[Shape.Key]);
+            if (Appended is { } mine) return other.Appended is { } theirs ? mine.CompareTo(theirs) : 1;
+            if (other.Appended is not null) return -1;
+            return Comparer<object>.Default.Compare(Value(Rows[0], Shape.Key, false), Value(other.Rows[0], Shape.Key, false));
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         var db = (provider == DatabaseProvider.PostgreSql ? PostgresPool : SqlitePool).CreateDbContext();
         db._loadedWhole.Clear();
         db._watchingWhole = false;
+        db._appended.Clear();
         db.LastSaveWasPrepared = false;
         db.Database.SetDbConnection(connection);
         if (transaction is not null) db.Database.UseTransaction(transaction);
@@ -114,8 +115,36 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     /// Whether the last SaveChangesAsync wrote through <see cref="PreparedSave"/> rather than EF Core (for tests).
     internal bool LastSaveWasPrepared { get; set; }
 
+    // Rows staged by Append, in the order they were appended.
+    private readonly List<object> _appended = [];
+
+    /// Stages a row that is only ever inserted, never changed (a timeline entry), for the next save, without EF Core's
+    /// change tracking: tracking a row costs a snapshot when it is added, a comparison on every later save of the unit
+    /// and another when the save is accepted, and a payment adds four such rows. The next save inserts it and sets its
+    /// generated key; until then it is not tracked, and queries do not see it (<see cref="Appended{T}"/> does).
+    public void Append(object row) => _appended.Add(row);
+
+    /// The rows of a type staged by Append and not saved yet.
+    public IEnumerable<T> Appended<T>() => _appended.OfType<T>();
+
+    /// Drops staged rows that are no longer to be inserted (those of an order being deleted).
+    public void ForgetAppended<T>(Func<T, bool> forget) => _appended.RemoveAll(row => row is T typed && forget(typed));
+
+    internal IReadOnlyList<object> AppendedRows => _appended;
+
+    /// After a save that wrote the staged rows: nothing is left to append.
+    internal void AppendedSaved() => _appended.Clear();
+
+    // For a save EF Core makes: the staged rows become added entities that it inserts and tracks from then on.
+    private void TrackAppended()
+    {
+        foreach (var row in _appended) Entry(row).State = EntityState.Added;
+        _appended.Clear();
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        TrackAppended();
         BumpOrderVersions();
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
@@ -132,8 +161,9 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         try
         {
             LastSaveWasPrepared = false;
-            return await PreparedSave.TrySaveAsync(this, acceptAllChangesOnSuccess, cancellationToken)
-                ?? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (await PreparedSave.TrySaveAsync(this, acceptAllChangesOnSuccess, cancellationToken) is { } written) return written;
+            TrackAppended();
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally { ChangeTracker.AutoDetectChangesEnabled = detect; }
     }

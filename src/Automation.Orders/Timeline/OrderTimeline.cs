@@ -34,7 +34,8 @@ public sealed class OrderTimeline(StoreDb db, TimeProvider clock)
         return new Page<TimelineEntry>(items, page.Offset, page.Limit, total);
     }
 
-    /// Adds an entry to the context without saving, so it commits with the change it describes.
+    /// Stages an entry without saving, so it commits with the change it describes. Entries are only ever inserted, so they
+    /// are appended (StoreDb.Append), not tracked.
     internal TimelineEntry Add(TimelineKind kind, long orderId, string text, string? author, object? data)
     {
         if (string.IsNullOrWhiteSpace(text)) throw DomainException.Invalid("text", "must not be empty");
@@ -47,7 +48,7 @@ public sealed class OrderTimeline(StoreDb db, TimeProvider clock)
             Data = data is null ? "{}" : StoreJson.Write(data),
             At = clock.GetUtcNow(),
         };
-        db.TimelineEntries.Add(entry);
+        db.Append(entry);
         return entry;
     }
 

@@ -133,7 +133,8 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
     private async Task<int> RuleMovesInWindowAsync(StoreDb db, long orderId, CancellationToken ct)
     {
         var since = clock.GetUtcNow() - _options.Window;
-        var staged = db.ChangeTracker.Entries<TimelineEntry>().Count(e => e.State == EntityState.Added && IsRuleMove(e.Entity, orderId, since));
+        var staged = db.Appended<TimelineEntry>().Count(e => IsRuleMove(e, orderId, since))
+            + db.TrackedWithoutDetecting<TimelineEntry>().Count(e => e.State == EntityState.Added && IsRuleMove(e.Entity, orderId, since));
         var committed = await db.TimelineEntries.AsNoTracking().CountAsync(e => e.OrderId == orderId && e.Kind == TimelineKind.StatusChange
             && e.Author == RuleAuthor && e.At >= since, ct);
         return staged + committed;

@@ -103,7 +103,7 @@ internal static class RuleTimeline
             At = clock.GetUtcNow(),
             Data = data is null ? "{}" : JsonSerializer.Serialize(data, data.GetType(), JsonSerializerOptions.Web),
         };
-        db.TimelineEntries.Add(entry);
+        db.Append(entry); // only ever inserted: staged without change tracking
         return entry;
     }
 }

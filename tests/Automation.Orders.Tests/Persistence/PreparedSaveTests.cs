@@ -151,6 +151,87 @@ public sealed class PreparedSaveTests
     }
 
     [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Appended_rows_are_inserted_by_the_next_save_without_being_tracked(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        List<TimelineEntry> appended;
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            var tracked = new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Comment, Text = "tracked", At = store.Clock.GetUtcNow() };
+            db.TimelineEntries.Add(tracked);
+            appended = Enumerable.Range(1, 3).Select(i => new TimelineEntry
+            {
+                OrderId = order.Id,
+                Kind = TimelineKind.Log,
+                Text = $"appended {i}",
+                Author = i == 2 ? "rule" : null,
+                Data = $"{{\"n\":{i}}}",
+                At = store.Clock.GetUtcNow().AddMinutes(i),
+            }).ToList();
+            appended.ForEach(db.Append);
+            Assert.Equal(appended, db.Appended<TimelineEntry>());
+
+            Assert.Equal(4, await db.SaveChangesAsync());
+
+            Assert.True(db.LastSaveWasPrepared);
+            Assert.Empty(db.Appended<TimelineEntry>());
+            Assert.Equal(tracked, Assert.Single(db.ChangeTracker.Entries<TimelineEntry>()).Entity);
+            // Ids in the order the rows were staged, after the tracked row added to the same table.
+            Assert.Equal([tracked.Id, .. appended.Select(e => e.Id)], new[] { tracked.Id }.Concat(appended.Select(e => e.Id)).Order());
+            Assert.Equal(0, await db.SaveChangesAsync()); // saved once
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        var stored = await check.TimelineEntries.AsNoTracking().Where(e => e.OrderId == order.Id && e.Text.StartsWith("appended")).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(["appended 1", "appended 2", "appended 3"], stored.Select(e => e.Text));
+        Assert.Equal([null, "rule", null], stored.Select(e => e.Author));
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"], stored.Select(e => e.Data));
+        Assert.Equal(appended.Select(e => e.At), stored.Select(e => e.At));
+        Assert.All(stored, e => Assert.Equal(TimelineKind.Log, e.Kind));
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Appended_rows_survive_a_failed_save_and_go_in_with_a_save_EF_Core_makes(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using (var first = store.Db())
+        {
+            first.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() });
+            await first.SaveChangesAsync();
+        }
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            db.Append(new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = "kept", At = store.Clock.GetUtcNow() });
+            db.Append(new TimelineEntry { OrderId = order.Id, Kind = TimelineKind.Log, Text = "forgotten", At = store.Clock.GetUtcNow() });
+            var duplicate = new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() };
+            db.InboxEvents.Add(duplicate);
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            Assert.Equal(2, db.Appended<TimelineEntry>().Count());
+
+            db.Entry(duplicate).State = EntityState.Detached;
+            db.ForgetAppended<TimelineEntry>(e => e.Text == "forgotten");
+            // A delete is EF Core's to save: the staged row goes in with it.
+            var tracked = await store.Orders(db).GetAsync(order.Id, CancellationToken.None);
+            tracked.Shipments.RemoveAt(0);
+            await db.SaveChangesAsync();
+            Assert.False(db.LastSaveWasPrepared);
+            Assert.Empty(db.Appended<TimelineEntry>());
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        Assert.Equal(["kept"], await check.TimelineEntries.AsNoTracking().Where(e => e.OrderId == order.Id && e.Kind == TimelineKind.Log
+            && (e.Text == "kept" || e.Text == "forgotten")).Select(e => e.Text).ToListAsync());
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task An_order_changed_since_it_was_read_is_a_conflict_and_nothing_of_that_save_is_kept(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
