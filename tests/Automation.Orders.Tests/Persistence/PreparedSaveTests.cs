@@ -124,11 +124,7 @@ public sealed class PreparedSaveTests
     public async Task A_save_of_one_statement_that_fails_leaves_the_transaction_usable(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        await using (var first = store.Db())
-        {
-            first.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() });
-            await first.SaveChangesAsync();
-        }
+        await StoreEventAsync(store, "call-1");
         await using var connection = await store.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var db = StoreDb.Create(connection, transaction, provider))
@@ -199,11 +195,7 @@ public sealed class PreparedSaveTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var order = await store.NewOrderAsync();
-        await using (var first = store.Db())
-        {
-            first.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() });
-            await first.SaveChangesAsync();
-        }
+        await StoreEventAsync(store, "call-1");
         await using var connection = await store.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var db = StoreDb.Create(connection, transaction, provider))
@@ -273,11 +265,7 @@ public sealed class PreparedSaveTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         var order = await store.NewOrderAsync();
-        await using (var first = store.Db())
-        {
-            first.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = "call-1", ReceivedAt = store.Clock.GetUtcNow() });
-            await first.SaveChangesAsync();
-        }
+        await StoreEventAsync(store, "call-1");
         await using var connection = await store.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var db = StoreDb.Create(connection, transaction, provider))
@@ -358,5 +346,13 @@ public sealed class PreparedSaveTests
         }
         Assert.True(prepared[0] > 0);
         Assert.Equal([prepared[0], prepared[0], prepared[0]], prepared);
+    }
+
+    // An inbox event already stored, so that storing its idempotency key again fails.
+    private static async Task StoreEventAsync(TestStore store, string idempotencyKey)
+    {
+        await using var db = store.Db();
+        db.InboxEvents.Add(new InboxEvent { Type = "call.missed", IdempotencyKey = idempotencyKey, ReceivedAt = store.Clock.GetUtcNow() });
+        await db.SaveChangesAsync();
     }
 }
