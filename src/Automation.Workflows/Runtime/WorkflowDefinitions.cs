@@ -170,27 +170,36 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
         return doomed;
     }
 
-    /// The compiled published version of a definition, or null when none is published.
-    public async Task<CompiledWorkflow?> GetPublishedAsync(string definitionId, CancellationToken ct = default)
+    /// The compiled published version of a definition, or null when none is published. Inside a unit of work, pass it:
+    /// a version not cached yet is then read through the unit's connection (see <see cref="GetVersionAsync"/>).
+    public async Task<CompiledWorkflow?> GetPublishedAsync(string definitionId, CancellationToken ct = default, StepUnitOfWork? work = null)
     {
-        if (_publishedVersion.TryGetValue(definitionId, out var versionId)) return await GetVersionAsync(versionId, ct);
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var db = WorkflowDb.Create(connection, database.Provider);
-        var id = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.IsPublished).Select(d => d.Id).FirstOrDefaultAsync(ct);
+        if (_publishedVersion.TryGetValue(definitionId, out var versionId)) return await GetVersionAsync(versionId, ct, work);
+        var id = await ReadAsync(work, db => db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+            .Select(d => d.Id).FirstOrDefaultAsync(ct), ct);
         if (id is null) return null;
         _publishedVersion[definitionId] = id;
-        return await GetVersionAsync(id, ct);
+        return await GetVersionAsync(id, ct, work);
     }
 
-    /// A specific version, compiled once and cached: instances finish on the version they started with.
-    public async Task<CompiledWorkflow> GetVersionAsync(string versionId, CancellationToken ct = default)
+    /// A specific version, compiled once and cached: instances finish on the version they started with. Inside a unit
+    /// of work, pass it: on PostgreSQL a second pooled connection taken while the unit holds one can wait for ever when
+    /// every connection is held by a unit doing the same (a burst of events right after start-up or a publish).
+    public async Task<CompiledWorkflow> GetVersionAsync(string versionId, CancellationToken ct = default, StepUnitOfWork? work = null)
     {
         if (_compiled.TryGetValue(versionId, out var cached)) return cached;
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var db = WorkflowDb.Create(connection, database.Provider);
-        var record = await db.Definitions.FirstOrDefaultAsync(d => d.Id == versionId, ct)
+        var record = await ReadAsync(work, db => db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == versionId, ct), ct)
             ?? throw new InvalidOperationException($"Workflow definition version '{versionId}' does not exist.");
         return _compiled.GetOrAdd(versionId, _ => CompiledWorkflow.Compile(WorkflowJson.Parse(record.Json, record.DefinitionId), registry));
+    }
+
+    // A read through the unit's own connection when there is one, else through a connection of its own.
+    private async Task<T> ReadAsync<T>(StepUnitOfWork? work, Func<WorkflowDb, Task<T>> read, CancellationToken ct)
+    {
+        if (work is not null) return await read(work.Workflows);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var db = WorkflowDb.Create(connection, database.Provider);
+        return await read(db);
     }
 
     /// Stored triggers of this stimulus name and payload, found through the hash index.

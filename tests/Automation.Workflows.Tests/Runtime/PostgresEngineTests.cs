@@ -1,6 +1,7 @@
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Automation.Workflows.Tests.Runtime;
 
@@ -96,6 +97,26 @@ public sealed class PostgresEngineTests : IAsyncLifetime
         await using var prepared = connection.CreateCommand();
         prepared.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM wf_instances WHERE%'";
         Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_unit_of_work_reads_a_definition_not_compiled_yet_through_its_own_connection()
+    {
+        await _h.PublishAsync(Flow.Json("pgone", [("start", "Elsa.Start", null), ("line", "Elsa.WriteLine", new { text = "one" })], "start->line"));
+        // A node that has compiled nothing yet, whose pool holds one connection: the unit of work holds it, so reading the
+        // definition through a second one would wait until the pool gives up (after 2 s here, 15 s by default). Under a
+        // burst of events every connection of the pool is held by such a unit, and they all wait for each other.
+        var oneConnection = new NpgsqlConnectionStringBuilder(_h.Database.ConnectionString) { MaxPoolSize = 1, Timeout = 2 }.ConnectionString;
+        await using var database = new WorkflowDatabase(DatabaseProvider.PostgreSql, oneConnection);
+        var node = new WorkflowEngine(database, new WorkflowDefinitions(database, _h.Registry, _h.Expressions, _h.Clock), _h.Expressions, _h.Timers,
+            new EmptyServices(), _h.Clock, []);
+
+        await using var work = await database.BeginAsync();
+        var started = await node.StartAsync(work, new StartWorkflow("pgone", "c3"));
+        await work.CommitAsync();
+
+        Assert.Equal(WorkflowStatus.Finished, started.Status);
+        Assert.Equal(["start:Completed", "line:Completed"], await _h.JournalAsync(started.InstanceId));
     }
 
     private sealed class EmptyServices : IServiceProvider
