@@ -31,7 +31,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
         // Enough pooled connections for a node's HTTP callers, its pump, its outbox and Quartz.
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 100 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = int.Parse(Environment.GetEnvironmentVariable("AUTOMATION_BENCH_PG_POOL") ?? "100") }.ConnectionString;
         return new BenchDatabase(admin, name, connectionString);
     }
 

@@ -10,7 +10,27 @@ namespace Automation.Workflows.Persistence;
 /// Actions that must follow a commit (scheduling timers) run after it.
 public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
 {
-    private static readonly AsyncLocal<StepUnitOfWork?> Current = new();
+    // The units of work begun in this flow, newest first. Set by the (not async) BeginAsync in its caller's flow before
+    // the unit opens: a value an async method sets does not reach its caller, so a unit set there was never seen.
+    private static readonly AsyncLocal<Slot?> Current = new();
+
+    private sealed class Slot(Slot? previous)
+    {
+        public Slot? Previous { get; } = previous;
+        public StepUnitOfWork? Unit { get; set; }
+
+        /// This slot or the newest earlier one whose unit still holds its connection.
+        public static Slot? Open(Slot? slot)
+        {
+            while (slot is not null && slot.Unit is not { _committed: false, _session.Ended: false }) slot = slot.Previous;
+            return slot;
+        }
+    }
+
+    private readonly Slot _slot;
+
+    /// Whether a unit of work begun in this flow still holds its connection (not committed or disposed yet).
+    internal static bool OpenInThisFlow => Slot.Open(Current.Value) is not null;
 
     private readonly WorkflowDatabase _database;
     private readonly Dictionary<Type, DbContext> _contexts = [];
@@ -22,25 +42,34 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
     private WorkflowDb? _workflows;
     private bool _committed;
 
-    private StepUnitOfWork(WorkflowDatabase database, WriteSession session, DbTransaction transaction)
+    private StepUnitOfWork(WorkflowDatabase database, WriteSession session, DbTransaction transaction, Slot slot)
     {
         _database = database;
         _session = session;
         Transaction = transaction;
+        _slot = slot;
     }
 
     /// Opens the step's transaction. On SQLite the in-process write gate is held until commit or dispose, so that
     /// steps never interleave their writes (SQLite has one writer; waiting here beats spinning on SQLITE_BUSY).
-    internal static async Task<StepUnitOfWork> BeginAsync(WorkflowDatabase database, CancellationToken ct)
+    internal static Task<StepUnitOfWork> BeginAsync(WorkflowDatabase database, CancellationToken ct)
     {
-        if (database.Provider == DatabaseProvider.Sqlite && Current.Value is { IsCommitted: false, Provider: DatabaseProvider.Sqlite })
+        var open = Slot.Open(Current.Value);
+        if (database.Provider == DatabaseProvider.Sqlite && open?.Unit is { Provider: DatabaseProvider.Sqlite })
             throw new InvalidOperationException("A unit of work is already open in this flow: pass it down instead of opening another (it would wait for itself).");
+        var slot = new Slot(open);
+        Current.Value = slot;
+        return OpenAsync(database, slot, ct);
+    }
+
+    private static async Task<StepUnitOfWork> OpenAsync(WorkflowDatabase database, Slot slot, CancellationToken ct)
+    {
         var session = await database.OpenWriteSessionAsync(ct);
         try
         {
             var transaction = await session.Connection.BeginTransactionAsync(ct);
-            var work = new StepUnitOfWork(database, session, transaction);
-            Current.Value = work;
+            var work = new StepUnitOfWork(database, session, transaction, slot);
+            slot.Unit = work;
             return work;
         }
         catch
@@ -120,7 +149,7 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
 
     public async ValueTask DisposeAsync()
     {
-        if (Current.Value == this) Current.Value = null;
+        if (_slot.Unit == this) _slot.Unit = null;
         if (_session.Ended) return;
         var healthy = true;
         try

@@ -55,9 +55,22 @@ public sealed class WorkflowDatabase : IAsyncDisposable
             ? factory(connection, Provider)
             : throw new InvalidOperationException($"{type.Name} is not registered with the workflow database (AddParticipant).");
 
+    /// Pooled PostgreSQL connections opened while a unit of work of the same flow held one (for tests; should stay 0). A
+    /// unit that waits for a second connection can wait for ever once every connection of the pool is held by a unit
+    /// doing the same: work inside a unit goes through the unit's connection.
+    internal int OpenedInsideUnit => Volatile.Read(ref _openedInsideUnit);
+
+    private int _openedInsideUnit;
+
+    private async ValueTask<NpgsqlConnection> OpenPooledAsync(NpgsqlDataSource postgres, CancellationToken ct)
+    {
+        if (StepUnitOfWork.OpenInThisFlow) Interlocked.Increment(ref _openedInsideUnit);
+        return await postgres.OpenConnectionAsync(ct);
+    }
+
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
     {
-        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        if (_postgres is not null) return await OpenPooledAsync(_postgres, ct);
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
         if (HandleOf(connection) is { } handle && !Configured.TryGetValue(handle, out _))
@@ -79,7 +92,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     {
         if (_postgres is not null)
         {
-            var pooled = await _postgres.OpenConnectionAsync(ct);
+            var pooled = await OpenPooledAsync(_postgres, ct);
             return new WriteSession(pooled, null, async (_, _) => await pooled.DisposeAsync());
         }
         await WriteGate.WaitAsync(ct);
@@ -103,7 +116,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     {
         if (_postgres is not null)
         {
-            var pooled = await _postgres.OpenConnectionAsync(ct);
+            var pooled = await OpenPooledAsync(_postgres, ct);
             return new ReadSession(pooled, null, async _ => await pooled.DisposeAsync());
         }
         if (!_readers.TryTake(out var reader)) reader = await KeptSqliteConnection.OpenAsync(ConnectionString, ct);

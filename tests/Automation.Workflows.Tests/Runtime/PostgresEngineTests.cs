@@ -117,6 +117,21 @@ public sealed class PostgresEngineTests : IAsyncLifetime
 
         Assert.Equal(WorkflowStatus.Finished, started.Status);
         Assert.Equal(["start:Completed", "line:Completed"], await _h.JournalAsync(started.InstanceId));
+        Assert.Equal(0, database.OpenedInsideUnit);
+    }
+
+    [Fact]
+    public async Task A_connection_opened_while_the_flow_holds_an_open_unit_of_work_is_counted()
+    {
+        await using (var work = await _h.Database.BeginAsync())
+        {
+            await using (await _h.Database.OpenConnectionAsync()) { }
+            Assert.Equal(1, _h.Database.OpenedInsideUnit);
+            await work.CommitAsync();
+            await using (await _h.Database.OpenConnectionAsync()) { }
+        }
+        await using (await _h.Database.OpenReadSessionAsync()) { }
+        Assert.Equal(1, _h.Database.OpenedInsideUnit);
     }
 
     private sealed class EmptyServices : IServiceProvider
