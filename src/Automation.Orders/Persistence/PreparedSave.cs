@@ -178,8 +178,8 @@ internal static class PreparedSave
     {
         var index = 0;
         foreach (var row in write.Rows)
-        foreach (var (property, original) in write.Parameters)
-            into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, "@p" + index++, Value(row, property, original), property.IsNullable));
+            foreach (var (property, original) in write.Parameters)
+                into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, "@p" + index++, Value(row, property, original), property.IsNullable));
     }
 
     private static DbUpdateConcurrencyException Conflict(Write write) =>
@@ -205,8 +205,8 @@ internal static class PreparedSave
             var row = db.AppendedRows[i];
             if (db.Model.FindEntityType(row.GetType()) is not { } type || Shapes.GetOrAdd(type, TableShape.Of) is not { GeneratedKey: { } key } shape) return null;
             var columns = shape.Columns.Where(p => p != key).Select(p => (p, false)).ToList();
-            writes.Add(new Write([row], EntityState.Added, type, shape, InsertSql(type, shape, columns, generated: true, returnRows, rows: 1), columns, key)
-                { Appended = i });
+            var sql = InsertSql(type, shape, columns, generated: true, returnRows, rows: 1);
+            writes.Add(new Write([row], EntityState.Added, type, shape, sql, columns, key) { Appended = i });
             (added ??= []).Add(type);
         }
         // Added rows that may refer to other added rows (of another table, or of their own, such as an employee and
