@@ -9,8 +9,9 @@ namespace Automation.Workflows.Expressions;
 ///
 /// The judgement errs on the side of "may read": a Liquid template that names the member anywhere (`Order.Client.Name`,
 /// `lookup Order "Client"`, `{{#with Client}}`), or names the root without a fixed member after it (`{{#with Order}}`,
-/// `Order[key]`, `{{ Order }}`), may read it; JavaScript, and any expression type this class does not know, may read
-/// everything. Literals, variables and JSON objects read no root.
+/// `Order[key]`, `{{ Order }}`), may read it; a tag that can reach every root without naming one (`this`, `@root`,
+/// `../`), JavaScript, and any expression type this class does not know, may read everything. Literals, variables and
+/// JSON objects read no root.
 public sealed partial class ExpressionReferences
 {
     private readonly string[] _templates;
@@ -47,7 +48,11 @@ public sealed partial class ExpressionReferences
 
     /// Whether some expression may read <paramref name="member"/> of <paramref name="root"/> (both identifiers).
     public bool MayRead(string root, string member) =>
-        _opaque || _answers.GetOrAdd((root, member), key => _templates.Any(t => Names(t, key.Member) || NamesWhole(t, key.Root)));
+        _opaque || _answers.GetOrAdd((root, member), key => _templates.Any(t => Names(t, key.Member) || NamesWhole(t, key.Root) || NamesAnyRoot(t)));
+
+    // `this`, `@root` or `../` can reach every root without naming it (`{{#each this}}`): such a tag may read anything.
+    private static bool NamesAnyRoot(string tag) =>
+        Names(tag, "this") || tag.Contains("@root", StringComparison.Ordinal) || tag.Contains("../", StringComparison.Ordinal);
 
     // What the template evaluates: the insides of its `{{ … }}` tags (the text around them is printed as it stands).
     private static IEnumerable<string> Tags(string template)

@@ -20,6 +20,9 @@ public sealed class ExpressionReferencesTests
     [InlineData("{{#with Order}}{{Number}}{{/with}}", true)]
     [InlineData("{{ lookup Order Variables.field }}", true)]
     [InlineData("{{ Order }}", true)]
+    [InlineData("{{#each this}}{{#each this}}{{Name}}{{/each}}{{/each}}", true)]
+    [InlineData("{{#each Order.Fields}}{{@root.Workflow.CorrelationId}}{{/each}}", true)]
+    [InlineData("{{#with Order.Fields}}{{../Order.Number}}{{/with}}", true)]
     public void A_template_may_read_a_member_when_it_names_it_or_hands_the_whole_root_on(string template, bool mayReadClient) =>
         Assert.Equal(mayReadClient, Liquid(template).MayRead("Order", "Client"));
 
