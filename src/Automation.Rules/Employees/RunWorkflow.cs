@@ -25,7 +25,7 @@ public sealed class RunWorkflow : RuleActivity
     {
         var engine = rule.Service<OrderPipeline>().Engine;
         var definitionId = rule.Get(Workflow).Trim();
-        var published = await engine.Definitions.GetPublishedAsync(definitionId, rule.CancellationToken, rule.Work)
+        var published = await engine.Definitions.GetPublishedAsync(definitionId, rule.Work, rule.CancellationToken)
             ?? throw DomainException.Invalid("workflow", $"'{definitionId}' is not a published workflow");
         if (OrderStatus.Read(published.Definition.CustomProperties, definitionId) is { } status)
             throw DomainException.Invalid("workflow", $"'{definitionId}' is the workflow of order status '{status.Code}'; Run workflow starts reusable workflows only");

@@ -44,7 +44,7 @@ public sealed class OrderPipeline(WorkflowEngine engine, TimeProvider clock, Pip
             var workflows = new List<(OrderStatus Status, CompiledWorkflow Workflow)>();
             foreach (var (definitionId, versionId) in published)
             {
-                var workflow = await engine.Definitions.GetVersionAsync(versionId, ct, work);
+                var workflow = await engine.Definitions.GetVersionAsync(versionId, work, ct);
                 if (OrderStatus.Read(workflow.Definition.CustomProperties, definitionId) is { } status) workflows.Add((status, workflow));
             }
             current = new PublishedPipeline(key, workflows.OrderBy(w => w.Status.Sort).ThenBy(w => w.Status.Code, StringComparer.Ordinal).ToList());

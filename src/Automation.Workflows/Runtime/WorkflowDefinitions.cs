@@ -171,21 +171,27 @@ public sealed class WorkflowDefinitions(WorkflowDatabase database, ActivityRegis
     }
 
     /// The compiled published version of a definition, or null when none is published. Inside a unit of work, pass it:
-    /// a version not cached yet is then read through the unit's connection (see <see cref="GetVersionAsync"/>).
-    public async Task<CompiledWorkflow?> GetPublishedAsync(string definitionId, CancellationToken ct = default, StepUnitOfWork? work = null)
+    /// a version not cached yet is then read through the unit's connection (see <see cref="GetVersionAsync(string, StepUnitOfWork?, CancellationToken)"/>).
+    public Task<CompiledWorkflow?> GetPublishedAsync(string definitionId, CancellationToken ct = default) => GetPublishedAsync(definitionId, null, ct);
+
+    /// <inheritdoc cref="GetPublishedAsync(string, CancellationToken)"/>
+    public async Task<CompiledWorkflow?> GetPublishedAsync(string definitionId, StepUnitOfWork? work, CancellationToken ct = default)
     {
-        if (_publishedVersion.TryGetValue(definitionId, out var versionId)) return await GetVersionAsync(versionId, ct, work);
+        if (_publishedVersion.TryGetValue(definitionId, out var versionId)) return await GetVersionAsync(versionId, work, ct);
         var id = await ReadAsync(work, db => db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
             .Select(d => d.Id).FirstOrDefaultAsync(ct), ct);
         if (id is null) return null;
         _publishedVersion[definitionId] = id;
-        return await GetVersionAsync(id, ct, work);
+        return await GetVersionAsync(id, work, ct);
     }
 
     /// A specific version, compiled once and cached: instances finish on the version they started with. Inside a unit
     /// of work, pass it: on PostgreSQL a second pooled connection taken while the unit holds one can wait for ever when
     /// every connection is held by a unit doing the same (a burst of events right after start-up or a publish).
-    public async Task<CompiledWorkflow> GetVersionAsync(string versionId, CancellationToken ct = default, StepUnitOfWork? work = null)
+    public Task<CompiledWorkflow> GetVersionAsync(string versionId, CancellationToken ct = default) => GetVersionAsync(versionId, null, ct);
+
+    /// <inheritdoc cref="GetVersionAsync(string, CancellationToken)"/>
+    public async Task<CompiledWorkflow> GetVersionAsync(string versionId, StepUnitOfWork? work, CancellationToken ct = default)
     {
         if (_compiled.TryGetValue(versionId, out var cached)) return cached;
         var record = await ReadAsync(work, db => db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == versionId, ct), ct)

@@ -37,8 +37,8 @@ public sealed class WorkflowEngine(
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var workflow = request.VersionId is { } versionId
-            ? await definitions.GetVersionAsync(versionId, ct, work)
-            : await definitions.GetPublishedAsync(request.DefinitionId, ct, work)
+            ? await definitions.GetVersionAsync(versionId, work, ct)
+            : await definitions.GetPublishedAsync(request.DefinitionId, work, ct)
               ?? throw new WorkflowNotFoundException(request.DefinitionId);
         var now = clock.GetUtcNow();
         var record = new InstanceRecord
@@ -104,7 +104,7 @@ public sealed class WorkflowEngine(
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
             if (loaded is not { } l || IsDone(l.Record.Status) || l.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId) is not { } bookmark) continue;
-            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct, work);
+            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, work, ct);
             var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
             step.Bookmarks = l.Bookmarks;
             await FlowchartRunner.ResumeAsync(step, ToBookmark(bookmark), input);
@@ -167,7 +167,7 @@ public sealed class WorkflowEngine(
         }
         var loaded = await InstanceStore.LoadAsync(work, instanceId, ct);
         if (loaded is not { } l || IsDone(l.Record.Status)) return;
-        var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct, work);
+        var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, work, ct);
         var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
         step.RequestCancel(reason);
         Stage(work, step, l.Record, isNew: false, l.Bookmarks, consumed: null);
@@ -238,7 +238,7 @@ public sealed class WorkflowEngine(
             if (loaded is not { } l || IsDone(l.Record.Status)) return null;
             if (consumes is not null && l.Bookmarks.All(b => b.Id != consumes)) return null;
             if (applies is not null && !applies(l.Record)) return null;
-            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, ct, work);
+            var workflow = await definitions.GetVersionAsync(l.Record.DefinitionVersionId, work, ct);
             var step = await NewStepAsync(workflow, l.Record, l.State, work, ct);
             step.Bookmarks = l.Bookmarks;
             try
