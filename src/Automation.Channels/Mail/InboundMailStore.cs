@@ -22,7 +22,12 @@ public sealed class InboundMailStore(
         var dedupKey = parsed.MessageId is { } id ? "id:" + id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(mail.Raw));
         await using var db = openDb();
         if (await db.InboundMail.AsNoTracking().FirstOrDefaultAsync(m => m.DedupKey == dedupKey, cancellationToken) is { } known)
+        {
+            // Delivered again: its sender had no answer the first time, so the node that stored it may have died before
+            // reporting it. The observer's events are idempotent, so reporting it now is safe even if that node lives.
+            if (known.NotifiedAt is null) await NotifyAsync(db, known, cancellationToken);
             return known.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var stored = new InboundMail
         {
             DedupKey = dedupKey,
@@ -57,13 +62,21 @@ public sealed class InboundMailStore(
         return stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// Repeats the notices a crash or a failing observer left owed (call it at start and now and then).
-    public async Task<int> NotifyPendingAsync(CancellationToken cancellationToken = default)
+    /// Repeats the notices a crash or a failing observer left owed (at start, all of them).
+    public Task<int> NotifyPendingAsync(CancellationToken cancellationToken = default) => NotifyPendingAsync(null, cancellationToken);
+
+    /// Repeats the notices owed for mail received before the given time: what a node that died between storing a
+    /// message and reporting it left behind, or an observer that failed. Any node may call it while the others run;
+    /// a notice given twice is harmless (the observer's events are idempotent), and a recent one is left to the node
+    /// that is giving it now.
+    public async Task<int> NotifyPendingAsync(DateTimeOffset? receivedBefore, CancellationToken cancellationToken)
     {
         await using var db = openDb();
-        var owed = await db.InboundMail.AsNoTracking().Where(m => m.NotifiedAt == null).OrderBy(m => m.Id).Take(100).ToListAsync(cancellationToken);
+        var owed = db.InboundMail.AsNoTracking().Where(m => m.NotifiedAt == null);
+        if (receivedBefore is { } before) owed = owed.Where(m => m.ReceivedAt < before);
+        var notices = await owed.OrderBy(m => m.Id).Take(100).ToListAsync(cancellationToken);
         var notified = 0;
-        foreach (var mail in owed)
+        foreach (var mail in notices)
         {
             if (await NotifyAsync(db, mail, cancellationToken)) notified++;
         }

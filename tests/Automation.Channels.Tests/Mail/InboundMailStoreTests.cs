@@ -118,4 +118,44 @@ public sealed class InboundMailStoreTests
         Assert.Equal(0, await store.NotifyPendingAsync());
         Assert.Equal(9, Assert.Single(observer.Received).OrderId);
     }
+
+    [Fact]
+    public async Task Message_delivered_again_after_its_notice_failed_is_reported_then_and_once()
+    {
+        await using var channels = await TestChannelsDb.CreateAsync();
+        var observer = new RecordingMailObserver { FailuresToThrow = 1 };
+        var store = Store(channels, observer);
+        var mail = Mail("Message-ID: <retry@example.com>\nSubject: x\n\nbody", Replies.For(9));
+
+        // As a node that stored the message and died before reporting it leaves it: its sender had no answer and sends again.
+        var first = await store.AcceptAsync(mail, CancellationToken.None);
+        Assert.Empty(observer.Received);
+        var again = await store.AcceptAsync(mail with { Helo = "retry" }, CancellationToken.None);
+        await store.AcceptAsync(mail with { Helo = "third" }, CancellationToken.None);
+
+        Assert.Equal(first, again);
+        Assert.Equal(9, Assert.Single(observer.Received).OrderId);
+        await using var db = channels.Db();
+        Assert.NotNull((await db.InboundMail.SingleAsync()).NotifiedAt);
+        Assert.Equal(0, await store.NotifyPendingAsync());
+    }
+
+    [Fact]
+    public async Task Notices_owed_for_recent_mail_are_left_to_the_node_giving_them()
+    {
+        await using var channels = await TestChannelsDb.CreateAsync();
+        var observer = new RecordingMailObserver { FailuresToThrow = 2 };
+        var store = Store(channels, observer);
+        await store.AcceptAsync(Mail("Subject: older\n\nbody", Replies.For(1)), CancellationToken.None);
+        channels.Clock.Advance(TimeSpan.FromSeconds(30));
+        await store.AcceptAsync(Mail("Subject: newer\n\nbody", Replies.For(2)), CancellationToken.None);
+        Assert.Empty(observer.Received);
+
+        Assert.Equal(1, await store.NotifyPendingAsync(channels.Clock.GetUtcNow() - TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.Equal([1L], observer.Received.Select(e => e.OrderId!.Value));
+
+        channels.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await store.NotifyPendingAsync(channels.Clock.GetUtcNow() - TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.Equal([1L, 2L], observer.Received.Select(e => e.OrderId!.Value));
+    }
 }

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using Automation.Channels.Mail;
+using Automation.Channels.Persistence;
 using Automation.Server.Tests.Support;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
@@ -40,6 +43,53 @@ public sealed class RecoverySweepTests
         Assert.Single(await host.TimelineTextsAsync(stale), t => t == "continued by the sweep");
     }
 
+    [Fact]
+    public async Task A_running_node_reports_mail_a_node_stored_and_never_reported_once_it_is_stale()
+    {
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100),
+            ["answered"] = new StatusFlow("answered", 200).Add("reply", "Automation.IncomingEmailTrigger"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?> { ["Recovery:SweepInterval"] = "00:00:00.100" });
+        var stale = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+        var recent = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        // As a node killed after storing a client's reply and before reporting it leaves it: stored, no notice given.
+        await StoreUnreportedAsync(host, stale, "stale", host.Clock.GetUtcNow() - TimeSpan.FromMinutes(5));
+        await StoreUnreportedAsync(host, recent, "recent", host.Clock.GetUtcNow() - TimeSpan.FromSeconds(10));
+
+        await WaitUntilAsync(async () => (await host.GetAsync($"/api/orders/{stale}"))["status"]!.GetValue<string>() == "answered");
+        Assert.Single(await host.TimelineTextsAsync(stale), t => t == "Email from ann@example.com received: Re: stale");
+        Assert.Equal("new", (await host.GetAsync($"/api/orders/{recent}"))["status"]!.GetValue<string>());
+
+        host.Clock.Advance(TimeSpan.FromSeconds(51)); // now 61 s since it was stored, past the default Recovery:StaleAfter
+        await WaitUntilAsync(async () => (await host.GetAsync($"/api/orders/{recent}"))["status"]!.GetValue<string>() == "answered");
+        await Task.Delay(300); // a few more sweeps: each message is reported once
+        Assert.Single(await host.TimelineTextsAsync(recent), t => t == "Email from ann@example.com received: Re: recent");
+        Assert.Single(await host.TimelineTextsAsync(stale), t => t.StartsWith("Email from", StringComparison.Ordinal));
+        await using var db = host.Services.GetRequiredService<Func<ChannelsDb>>()();
+        Assert.Equal(0, await db.InboundMail.CountAsync(m => m.NotifiedAt == null));
+    }
+
+    private static async Task StoreUnreportedAsync(ServiceHost host, long orderId, string subject, DateTimeOffset receivedAt)
+    {
+        await using var db = host.Services.GetRequiredService<Func<ChannelsDb>>()();
+        db.InboundMail.Add(new InboundMail
+        {
+            DedupKey = $"id:<{subject}@example.com>",
+            ReceivedAt = receivedAt,
+            EnvelopeFrom = "ann@example.com",
+            Raw = Encoding.ASCII.GetBytes($"From: ann@example.com\r\nSubject: Re: {subject}\r\n\r\nWhere is it?\r\n"),
+            MessageId = $"<{subject}@example.com>",
+            FromAddress = "ann@example.com",
+            Subject = $"Re: {subject}",
+            TextBody = "Where is it?",
+            OrderId = orderId,
+        });
+        await db.SaveChangesAsync();
+    }
+
     private static async Task StrandAsync(ServiceHost host, long orderId, DateTimeOffset updatedAt)
     {
         var database = host.Services.GetRequiredService<WorkflowDatabase>();
@@ -72,7 +122,7 @@ public sealed class RecoverySweepTests
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the running service did not continue the instance within 15 s");
+            Assert.True(DateTime.UtcNow < deadline, "the running service did not finish what was left within 15 s");
             await Task.Delay(50);
         }
     }
