@@ -59,9 +59,17 @@ public sealed class WaitMarkers(StoreDb db, TimeProvider clock)
 
     /// Open markers with their end, for scheduling their timers again after a start.
     public async Task<IReadOnlyList<(long Id, DateTimeOffset End)>> ListOpenAsync(CancellationToken cancellationToken) =>
-        (await db.CrmActivities.AsNoTracking().Where(a => a.Kind == CrmActivityKind.Wait && !a.IsCompleted && a.EndAt != null)
-            .Select(a => new { a.Id, a.EndAt }).ToListAsync(cancellationToken))
-        .Select(a => (a.Id, a.EndAt!.Value)).ToList();
+        await ListOpenAsync(null, null, cancellationToken);
+
+    /// The open markers created at or after createdSince and before createdBefore (either may be left open).
+    public async Task<IReadOnlyList<(long Id, DateTimeOffset End)>> ListOpenAsync(
+        DateTimeOffset? createdSince, DateTimeOffset? createdBefore, CancellationToken cancellationToken)
+    {
+        var open = db.CrmActivities.AsNoTracking().Where(a => a.Kind == CrmActivityKind.Wait && !a.IsCompleted && a.EndAt != null);
+        if (createdSince is { } since) open = open.Where(a => a.CreatedAt >= since);
+        if (createdBefore is { } before) open = open.Where(a => a.CreatedAt < before);
+        return (await open.Select(a => new { a.Id, a.EndAt }).ToListAsync(cancellationToken)).Select(a => (a.Id, a.EndAt!.Value)).ToList();
+    }
 
     private async Task<bool> CompleteAsync(long id, string reason, bool notify, CancellationToken cancellationToken)
     {

@@ -30,18 +30,24 @@ public sealed class WaitEnds(ISchedulerFactory schedulers, StoreAccess store, Ti
     /// Ends the markers whose end has come by the service's clock; what the jobs do, and a safety net.
     public Task<int> EndDueAsync(CancellationToken ct) => store.WriteAsync(db => new WaitMarkers(db, clock).EndDueAsync(ct), ct);
 
-    /// Schedules the end of open markers that have no job (a stop between a step's commit and its scheduling call).
-    public async Task<int> ReconcileAsync(CancellationToken ct)
+    /// Schedules the end of open markers that have no job (a node stopped between a step's commit and its scheduling call).
+    public Task<int> ReconcileAsync(CancellationToken ct) => ReconcileAsync(null, null, ct);
+
+    /// The same for the markers set in a window (created at or after setSince and before setBefore): what the recovery
+    /// sweep of a running node checks.
+    public async Task<int> ReconcileAsync(DateTimeOffset? setSince, DateTimeOffset? setBefore, CancellationToken ct)
     {
-        var open = await store.ReadAsync(db => new WaitMarkers(db, clock).ListOpenAsync(ct), ct);
-        var scheduled = (await (await schedulers.GetScheduler(ct)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), ct)).Select(k => k.Name).ToHashSet();
+        var open = await store.ReadAsync(db => new WaitMarkers(db, clock).ListOpenAsync(setSince, setBefore, ct), ct);
+        if (open.Count == 0) return 0;
+        var scheduler = await schedulers.GetScheduler(ct);
         var missing = 0;
-        foreach (var (id, end) in open.Where(o => !scheduled.Contains(o.Id.ToString(CultureInfo.InvariantCulture))))
+        foreach (var (id, end) in open)
         {
+            if (await scheduler.Exists(new JobKey(id.ToString(CultureInfo.InvariantCulture), Group), ct)) continue;
             await ScheduleAsync(id, end, ct);
             missing++;
         }
-        if (missing > 0) log.LogWarning("Scheduled the end of {Count} waiting marker(s) that had no timer after the last stop", missing);
+        if (missing > 0) log.LogWarning("Scheduled the end of {Count} waiting marker(s) that had no timer (a node stopped between setting them and scheduling them)", missing);
         return missing;
     }
 }

@@ -1,5 +1,8 @@
 using Automation.Channels.Mail;
+using Automation.Server.Events;
+using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
+using Automation.Workflows.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Hosting;
@@ -9,16 +12,23 @@ namespace Automation.Server.Hosting;
 /// - the instances left `Running` and not updated since: the engine's revision check and re-check on a fresh load make
 ///   each continue once, whichever nodes sweep;
 /// - the incoming mail stored and never reported to the order pipeline (the node died between the two, or the report
-///   failed): reported now; its events carry idempotency keys, so a report given twice moves nothing twice.
+///   failed): reported now; its events carry idempotency keys, so a report given twice moves nothing twice;
+/// - the timers (rule delays, Delay, the Wait rule's ends) committed without their Quartz job (the node died between
+///   the commit and the scheduling call): scheduled now. Each sweep checks the timers set since the last one it
+///   checked, less StaleAfter again (nodes' clocks may differ a little); start-up checked all that were set before.
 public sealed class RecoverySweep(
-    WorkflowEngine engine, InboundMailStore mail, TimeProvider clock, IOptions<RecoverySettings> settings, ILogger<RecoverySweep> log)
+    WorkflowEngine engine, InboundMailStore mail, WorkflowDatabase database, QuartzTimerScheduler timers, WaitEnds waitEnds,
+    TimeProvider clock, IOptions<RecoverySettings> settings, ILogger<RecoverySweep> log)
     : BackgroundService
 {
+    private bool _hostGone;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var (interval, staleAfter) = (settings.Value.SweepInterval, settings.Value.StaleAfter);
+        var timersCheckedUpTo = clock.GetUtcNow() - staleAfter;
         // Start-up recovery has just taken everything; the first sweep comes one interval later.
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested && !_hostGone)
         {
             await Task.Delay(interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             if (stoppingToken.IsCancellationRequested) return;
@@ -26,34 +36,38 @@ public sealed class RecoverySweep(
             var instances = await SweepAsync("instances left mid-step", () => engine.ContinueStrandedAsync(clock.GetUtcNow() - staleAfter, stoppingToken), stoppingToken);
             if (instances > 0)
                 log.LogInformation("Continued {Instances} instance(s) left mid-step and not updated for {StaleAfter}", instances, staleAfter);
-            if (instances < 0) return;
             var messages = await SweepAsync("unreported incoming mail", () => mail.NotifyPendingAsync(clock.GetUtcNow() - staleAfter, stoppingToken), stoppingToken);
             if (messages > 0)
                 log.LogInformation("Reported {Messages} incoming email(s) stored at least {StaleAfter} ago and never reported", messages, staleAfter);
-            if (messages < 0) return;
+            var (setSince, setBefore) = (timersCheckedUpTo - staleAfter, clock.GetUtcNow() - staleAfter);
+            var timersDone = await SweepAsync("timers without a job", async () =>
+                await timers.ReconcileAsync(database, setSince, setBefore, stoppingToken) + await waitEnds.ReconcileAsync(setSince, setBefore, stoppingToken), stoppingToken);
+            if (timersDone is not null) timersCheckedUpTo = setBefore;
         }
     }
 
-    /// One part of the sweep: how many things it finished, 0 when it failed (the next sweep tries again), -1 when the
-    /// host is stopping.
-    private async Task<int> SweepAsync(string what, Func<Task<int>> sweep, CancellationToken stoppingToken)
+    /// One part of the sweep: how many things it finished; null when it failed (the next sweep tries again) or the host
+    /// is stopping.
+    private async Task<int?> SweepAsync(string what, Func<Task<int>> sweep, CancellationToken stoppingToken)
     {
+        if (stoppingToken.IsCancellationRequested || _hostGone) return null;
         try
         {
             return await sweep();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return -1;
+            return null;
         }
         catch (ObjectDisposedException)
         {
-            return -1; // The host is going away (e.g. a failed start).
+            _hostGone = true; // e.g. a failed start
+            return null;
         }
         catch (Exception error)
         {
             log.LogError(error, "The recovery sweep of {What} failed; it tries again in {Interval}", what, settings.Value.SweepInterval);
-            return 0;
+            return null;
         }
     }
 }

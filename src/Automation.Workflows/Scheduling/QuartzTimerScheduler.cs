@@ -37,19 +37,27 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulers, ILogger<Q
         await scheduler.DeleteJobs(bookmarkIds.Select(id => new JobKey(id, Group)).ToArray(), ct);
     }
 
-    /// Schedules timer bookmarks that have no job: a crash between a step's commit and its scheduling call.
-    public async Task<int> ReconcileAsync(WorkflowDatabase database, CancellationToken ct)
+    /// Schedules timer bookmarks that have no job: a node stopped between a step's commit and its scheduling call.
+    public Task<int> ReconcileAsync(WorkflowDatabase database, CancellationToken ct) => ReconcileAsync(database, null, null, ct);
+
+    /// The same for the timers set in a window (bookmarks created at or after setSince and before setBefore): what the
+    /// recovery sweep of a running node checks, so that it reads the timers of the last minutes, not all of them. A
+    /// timer whose job is being created right now is scheduled twice at most, to the same time (Replace).
+    public async Task<int> ReconcileAsync(WorkflowDatabase database, DateTimeOffset? setSince, DateTimeOffset? setBefore, CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var db = WorkflowDb.Create(connection, database.Provider);
-        var timers = await db.Bookmarks.Where(b => b.ResumeAt != null).Select(b => new { b.Id, b.ResumeAt }).ToListAsync(ct);
+        var query = db.Bookmarks.Where(b => b.ResumeAt != null);
+        if (setSince is { } since) query = query.Where(b => b.CreatedAt >= since);
+        if (setBefore is { } before) query = query.Where(b => b.CreatedAt < before);
+        var timers = await query.Select(b => new { b.Id, b.ResumeAt }).ToListAsync(ct);
         var missing = new List<(string, DateTimeOffset)>();
         foreach (var timer in timers)
             if (!await scheduler.Exists(new JobKey(timer.Id, Group), ct)) missing.Add((timer.Id, timer.ResumeAt!.Value));
         if (missing.Count > 0)
         {
-            log.LogWarning("Scheduling {Count} timer(s) that had no job after the last stop", missing.Count);
+            log.LogWarning("Scheduling {Count} timer(s) that had no job (a node stopped between setting them and scheduling them)", missing.Count);
             await ScheduleAsync(missing, ct);
         }
         return missing.Count;

@@ -2,11 +2,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Channels.Mail;
 using Automation.Channels.Persistence;
+using Automation.Server.Events;
 using Automation.Server.Tests.Support;
 using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
+using Automation.Workflows.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Automation.Server.Tests.Operations;
 
@@ -70,6 +73,35 @@ public sealed class RecoverySweepTests
         Assert.Single(await host.TimelineTextsAsync(stale), t => t.StartsWith("Email from", StringComparison.Ordinal));
         await using var db = host.Services.GetRequiredService<Func<ChannelsDb>>()();
         Assert.Equal(0, await db.InboundMail.CountAsync(m => m.NotifiedAt == null));
+    }
+
+    [Fact]
+    public async Task A_running_node_schedules_the_timers_a_node_committed_and_never_scheduled_once_they_are_stale()
+    {
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100)
+                .Add("later", "Automation.WriteToLog", new { text = "a minute later", delay = new { kind = "After", value = 1, unit = "Minutes" } })
+                .Add("wait", "Automation.Wait", new { days = 1 })
+                .Connect("start->later", "start->wait"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?> { ["Recovery:SweepInterval"] = "00:00:00.100" });
+        var orderId = (await host.CreateOrderAsync(new { client = new { name = "Ann Buyer", email = "ann@example.com" }, responsibleId = 2, currency = "EUR" }))["id"]!.GetValue<long>();
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var timer = Assert.Single(await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(QuartzTimerScheduler.Group)));
+        var marker = Assert.Single(await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(WaitEnds.Group)));
+
+        // As a node killed after committing the step that set them and before scheduling them leaves them: no jobs.
+        Assert.True(await scheduler.DeleteJob(timer) && await scheduler.DeleteJob(marker));
+        await Task.Delay(500); // several sweeps: the timers are recent, their node may be scheduling them now
+        Assert.False(await scheduler.Exists(timer));
+
+        host.Clock.Advance(TimeSpan.FromSeconds(61)); // past the default Recovery:StaleAfter, and the delayed rule is due
+        await WaitUntilAsync(async () => (await host.TimelineTextsAsync(orderId)).Contains("a minute later"));
+        await WaitUntilAsync(() => scheduler.Exists(marker).AsTask());
+        await Task.Delay(300);
+        Assert.Single(await host.TimelineTextsAsync(orderId), t => t == "a minute later");
+        Assert.False(await scheduler.Exists(timer)); // fired once, gone with its bookmark
     }
 
     private static async Task StoreUnreportedAsync(ServiceHost host, long orderId, string subject, DateTimeOffset receivedAt)
