@@ -46,15 +46,16 @@ public sealed class RecoverySweepTests
         Assert.Single(await host.TimelineTextsAsync(stale), t => t == "continued by the sweep");
     }
 
-    [Fact]
-    public async Task A_running_node_reports_mail_a_node_stored_and_never_reported_once_it_is_stale()
+    [Theory, InlineData(false), InlineData(true)]
+    public async Task A_running_node_reports_mail_a_node_stored_and_never_reported_once_it_is_stale(bool postgres)
     {
         var workflows = new Dictionary<string, string>
         {
             ["new"] = new StatusFlow("new", 100),
             ["answered"] = new StatusFlow("answered", 200).Add("reply", "Automation.IncomingEmailTrigger"),
         };
-        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?> { ["Recovery:SweepInterval"] = "00:00:00.100" });
+        using var database = postgres ? await TestDatabases.PostgresAsync() : null;
+        await using var host = await ServiceHost.StartAsync(workflows, FastSweep(database));
         var stale = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
         var recent = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
 
@@ -75,8 +76,8 @@ public sealed class RecoverySweepTests
         Assert.Equal(0, await db.InboundMail.CountAsync(m => m.NotifiedAt == null));
     }
 
-    [Fact]
-    public async Task A_running_node_schedules_the_timers_a_node_committed_and_never_scheduled_once_they_are_stale()
+    [Theory, InlineData(false), InlineData(true)]
+    public async Task A_running_node_schedules_the_timers_a_node_committed_and_never_scheduled_once_they_are_stale(bool postgres)
     {
         var workflows = new Dictionary<string, string>
         {
@@ -85,7 +86,8 @@ public sealed class RecoverySweepTests
                 .Add("wait", "Automation.Wait", new { days = 1 })
                 .Connect("start->later", "start->wait"),
         };
-        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?> { ["Recovery:SweepInterval"] = "00:00:00.100" });
+        using var database = postgres ? await TestDatabases.PostgresAsync() : null;
+        await using var host = await ServiceHost.StartAsync(workflows, FastSweep(database));
         var orderId = (await host.CreateOrderAsync(new { client = new { name = "Ann Buyer", email = "ann@example.com" }, responsibleId = 2, currency = "EUR" }))["id"]!.GetValue<long>();
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var timer = Assert.Single(await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(QuartzTimerScheduler.Group)));
@@ -102,6 +104,16 @@ public sealed class RecoverySweepTests
         await Task.Delay(300);
         Assert.Single(await host.TimelineTextsAsync(orderId), t => t == "a minute later");
         Assert.False(await scheduler.Exists(timer)); // fired once, gone with its bookmark
+    }
+
+    /// A sweep every 100 ms, on SQLite or on a PostgreSQL database of the test's own (where several nodes would run).
+    private static Dictionary<string, string?> FastSweep(TestDatabase? postgres)
+    {
+        var settings = new Dictionary<string, string?> { ["Recovery:SweepInterval"] = "00:00:00.100" };
+        if (postgres is null) return settings;
+        settings["Database:Provider"] = "PostgreSQL";
+        settings["ConnectionStrings:Automation"] = postgres.ConnectionString;
+        return settings;
     }
 
     private static async Task StoreUnreportedAsync(ServiceHost host, long orderId, string subject, DateTimeOffset receivedAt)
