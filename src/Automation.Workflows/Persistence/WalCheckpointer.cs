@@ -73,13 +73,18 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
             if (log >= RestartFrames)
             {
                 await gate.WaitAsync();
+                var acquired = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
                 {
                     // Copy what is left and wait (busy_timeout) for readers still inside the log; then RESTART lets the
                     // next commit write the log from its start, TRUNCATE empties it now.
                     await RunCheckpointAsync(log >= TruncateFrames ? "TRUNCATE" : "RESTART", RestartWait, default);
                 }
-                finally { gate.Release(); }
+                finally
+                {
+                    Runtime.EngineMetrics.RecordWriterHeld(acquired, "checkpoint");
+                    gate.Release();
+                }
             }
             Interlocked.Increment(ref _completed);
         }

@@ -137,7 +137,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         }
         finally
         {
-            EngineMetrics.RecordWriterHeld(acquired);
+            EngineMetrics.RecordWriterHeld(acquired, "unit");
             WriteGate.Release();
             if (committed) _checkpointer!.Committed();
         }

@@ -13,13 +13,16 @@ public static class EngineMetrics
     public static readonly Histogram<double> StepDuration =
         Meter.CreateHistogram<double>("automation.step.duration", "ms", "Duration of one workflow step, load to commit");
 
-    /// How long a unit of work held SQLite's one writer (the in-process write gate). Its sum per second is the share of
-    /// time the writer was busy: near 1000 ms/s, a node is limited by the writer, not by its cores.
+    /// How long SQLite's one writer (the in-process write gate) was held, by a unit of work (holder: unit) or by the
+    /// checkpoint that starts the log over (holder: checkpoint; every commit waits meanwhile, so its max is a floor
+    /// under the worst latency). Its sum per second is the share of time the writer was busy: near 1000 ms/s, a node
+    /// is limited by the writer, not by its cores.
     public static readonly Histogram<double> WriterHeld =
-        Meter.CreateHistogram<double>("automation.sqlite.writer.held", "ms", "Time one unit of work held SQLite's writer");
+        Meter.CreateHistogram<double>("automation.sqlite.writer.held", "ms", "Time SQLite's writer was held, by a unit of work or a checkpoint");
 
-    internal static void RecordWriterHeld(long acquiredTimestamp) =>
-        WriterHeld.Record(System.Diagnostics.Stopwatch.GetElapsedTime(acquiredTimestamp).TotalMilliseconds);
+    internal static void RecordWriterHeld(long acquiredTimestamp, string holder) =>
+        WriterHeld.Record(System.Diagnostics.Stopwatch.GetElapsedTime(acquiredTimestamp).TotalMilliseconds,
+            new KeyValuePair<string, object?>("holder", holder));
 
     internal static void RecordStep(long startedTimestamp, string kind) =>
         StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds,
