@@ -9,62 +9,70 @@ if (args is ["validate", .. var rest]) return ValidateCommand.Run(rest, Console.
 
 // Settings are read once, at start (they are validated then). Watching appsettings.json for changes would watch the
 // whole content root, data/ included, and every write to the database would wake the watcher.
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
-builder.AddAutomation();
-builder.Services.AddProblemResponses();
-builder.Services.AddElsaStudio();
-builder.Services.AddOpenApi();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-
-var app = builder.Build();
-app.UseProblemResponses();
-app.UseMiddleware<BodySizeLimit>();
-app.MapOpenApi("/openapi/{documentName}.json");
-app.MapOperationsApi();
-app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
-    .MapOrdersApi()
-    .MapRunsApi()
-    .MapEventsApi()
-    .MapWebhookSecretApi()
-    .MapBookmarksApi()
-    .MapStatusesApi()
-    .MapEmployeesApi()
-    .MapFeedApi()
-    .MapActivitiesApi()
-    .MapTasksApi()
-    .MapListsApi()
-    .MapDocumentsApi()
-    .MapClientsApi()
-    .MapEmployeeMessagesApi()
-    .MapInboundEmailApi();
-app.MapWebhooksApi();
-app.MapPublicDocuments();
-app.MapFormsApi();
-app.MapTwilioHooksApi();
-app.MapTrackingApi();
-app.MapElsaStudio();
-
-var workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
-var (urls, mailPort) = (app.Configuration["Urls"] ?? "default", app.Configuration["Mail:Listener:Port"] ?? "default");
+string? workflows = null;
+var (urls, mailPort) = ("default", "default");
 try
 {
+    var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+    builder.AddAutomation();
+    builder.Services.AddProblemResponses();
+    builder.Services.AddElsaStudio();
+    builder.Services.AddOpenApi();
+    builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+    var app = builder.Build();
+    app.UseProblemResponses();
+    app.UseMiddleware<BodySizeLimit>();
+    app.MapOpenApi("/openapi/{documentName}.json");
+    app.MapOperationsApi();
+    app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>()
+        .MapOrdersApi()
+        .MapRunsApi()
+        .MapEventsApi()
+        .MapWebhookSecretApi()
+        .MapBookmarksApi()
+        .MapStatusesApi()
+        .MapEmployeesApi()
+        .MapFeedApi()
+        .MapActivitiesApi()
+        .MapTasksApi()
+        .MapListsApi()
+        .MapDocumentsApi()
+        .MapClientsApi()
+        .MapEmployeeMessagesApi()
+        .MapInboundEmailApi();
+    app.MapWebhooksApi();
+    app.MapPublicDocuments();
+    app.MapFormsApi();
+    app.MapTwilioHooksApi();
+    app.MapTrackingApi();
+    app.MapElsaStudio();
+
+    workflows = app.Services.GetRequiredService<WorkflowDirectory>().Path;
+    (urls, mailPort) = (app.Configuration["Urls"] ?? "default", app.Configuration["Mail:Listener:Port"] ?? "default");
     await app.RunAsync();
     return 0;
 }
 catch (InvalidWorkflowsException invalid)
 {
-    Console.Error.WriteLine($"Not starting: the workflows in {Path.GetRelativePath(Environment.CurrentDirectory, workflows)} are invalid:");
+    Console.Error.WriteLine($"Not starting: the workflows in {Path.GetRelativePath(Environment.CurrentDirectory, workflows ?? "workflows")} are invalid:");
     foreach (var error in invalid.Errors) Console.Error.WriteLine(error);
     return 1;
 }
-catch (MissingSettingException missing)
+catch (SettingException setting)
 {
-    Console.Error.WriteLine($"Not starting: {missing.Message}");
+    Console.Error.WriteLine($"Not starting: {setting.Message}");
     return 1;
 }
 catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
 {
     Console.Error.WriteLine($"Not starting: {string.Join(" ", invalid.Failures)}");
+    return 1;
+}
+catch (InvalidOperationException unreadable) when (unreadable.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    // A setting given as text its type cannot read (a duration "abc"): the binder's message names the value and the key.
+    Console.Error.WriteLine($"Not starting: {unreadable.Message}");
     return 1;
 }
 catch (Exception busy) when (PortInUse(busy))

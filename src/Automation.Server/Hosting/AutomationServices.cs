@@ -103,7 +103,7 @@ public static class AutomationServices
 
     private static WorkflowDatabase CreateDatabase(StorageSettings storage)
     {
-        var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString);
+        var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString, storage.SqliteLogBytes);
         database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, StoreProviders.Of(provider)));
         database.AddParticipant<ChannelsDb>(ChannelsDb.Create);
         return database;
@@ -117,7 +117,10 @@ public sealed record ServiceHome(string Path)
 }
 
 /// The database provider and connection string, resolved once: a relative SQLite file lives under the home folder.
-public sealed record StorageSettings(WorkflowProvider WorkflowProvider, string ConnectionString)
+/// SqliteLogBytes: how long SQLite's write-ahead log may grow before a checkpoint starts it over while commits wait
+/// (`Database:SqliteLogMegabytes`, 128 by default; the file keeps that size): smaller saves disk, larger makes those
+/// waits rarer (docs/operations.md).
+public sealed record StorageSettings(WorkflowProvider WorkflowProvider, string ConnectionString, long SqliteLogBytes = WorkflowDatabase.DefaultSqliteLogLimitBytes)
 {
     public StoreProvider StoreProvider => StoreProviders.Of(WorkflowProvider);
 
@@ -128,17 +131,26 @@ public sealed record StorageSettings(WorkflowProvider WorkflowProvider, string C
         {
             "sqlite" => WorkflowProvider.Sqlite,
             "postgresql" or "postgres" or "npgsql" => WorkflowProvider.PostgreSql,
-            _ => throw new InvalidOperationException($"Database:Provider '{providerName}' is not supported; use Sqlite or PostgreSQL."),
+            _ => throw new SettingException($"Database:Provider '{providerName}' is not supported; use Sqlite or PostgreSQL."),
         };
         var connectionString = config.GetConnectionString("Automation");
         if (provider == WorkflowProvider.PostgreSql)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
-                throw new InvalidOperationException("Database:Provider is PostgreSQL, so ConnectionStrings:Automation must name the database.");
+                throw new SettingException("Database:Provider is PostgreSQL, so ConnectionStrings:Automation must name the database.");
             return new StorageSettings(provider, connectionString);
         }
         var sqlite = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? "Data Source=data/automation.db" : connectionString);
         sqlite.DataSource = AutomationHome.Resolve(home, sqlite.DataSource);
-        return new StorageSettings(provider, sqlite.ToString());
+        return new StorageSettings(provider, sqlite.ToString(), SqliteLogMegabytes(config) << 20);
+    }
+
+    private static long SqliteLogMegabytes(IConfiguration config)
+    {
+        const string key = $"{DatabaseOptions.Section}:SqliteLogMegabytes";
+        if (config[key] is not { } text) return WorkflowDatabase.DefaultSqliteLogLimitBytes >> 20;
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes is >= 4 and <= 4096
+            ? megabytes
+            : throw new SettingException($"{key} must be a whole number of megabytes from 4 to 4096 (now '{text}'), e.g. 128.");
     }
 }

@@ -51,7 +51,7 @@ public sealed class ServiceSecrets
         var missing = new[] { ("Security:ApiKey", apiKey), ("Webhooks:Secret", webhookSecret) }
             .Where(s => string.IsNullOrWhiteSpace(s.Item2)).Select(s => s.Item1).ToList();
         if (missing.Count > 0)
-            throw new MissingSettingException($"Database:Provider is PostgreSQL, so every node must be given the same {string.Join(" and ", missing)} " +
+            throw new SettingException($"Database:Provider is PostgreSQL, so every node must be given the same {string.Join(" and ", missing)} " +
                 "(environment: Security__ApiKey, Webhooks__Secret); a node does not generate its own there.");
     }
 

@@ -51,7 +51,7 @@ public sealed class WorkflowReferences(IReadOnlyList<CrmForm> forms, StorageSett
         {
             storage = StorageSettings.Read(configuration, home);
         }
-        catch (InvalidOperationException e)
+        catch (SettingException e)
         {
             return (FormsOnly(CrmForm.Read(configuration)), e.Message);
         }

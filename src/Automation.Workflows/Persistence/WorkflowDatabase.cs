@@ -29,12 +29,16 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     private readonly ConcurrentBag<KeptSqliteConnection> _readers = [];
     private KeptSqliteConnection? _writer;
 
-    public WorkflowDatabase(DatabaseProvider provider, string connectionString)
+    /// How long SQLite's write-ahead log may grow before a checkpoint starts it over, by default (see WalCheckpointer).
+    public const long DefaultSqliteLogLimitBytes = 128L << 20;
+
+    /// sqliteLogLimitBytes: how long SQLite's write-ahead log may grow before it is started over.
+    public WorkflowDatabase(DatabaseProvider provider, string connectionString, long sqliteLogLimitBytes = DefaultSqliteLogLimitBytes)
     {
         Provider = provider;
         ConnectionString = provider == DatabaseProvider.Sqlite ? NormaliseSqlite(connectionString) : connectionString;
         if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(WithPreparedStatements(ConnectionString));
-        else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate);
+        else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate, sqliteLogLimitBytes);
     }
 
     public DatabaseProvider Provider { get; }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Server.Tests.Support;
+using Automation.Workflows.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,6 +95,15 @@ public sealed class HealthAndMetricsTests
 
         using var anonymous = host.CreatePublicClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_SQLite_log_is_started_over_at_the_configured_size()
+    {
+        await using (var host = await ServiceHost.StartAsync())
+            Assert.Equal(128L << 20, host.Services.GetRequiredService<WorkflowDatabase>().Checkpointer!.RestartFrames * 4096);
+        await using (var host = await ServiceHost.StartAsync(settings: new Dictionary<string, string?> { ["Database:SqliteLogMegabytes"] = "8" }))
+            Assert.Equal(8L << 20, host.Services.GetRequiredService<WorkflowDatabase>().Checkpointer!.RestartFrames * 4096);
     }
 
     private static long WriterUnits(JsonNode metrics) =>

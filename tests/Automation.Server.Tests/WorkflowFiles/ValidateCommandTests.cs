@@ -101,6 +101,30 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.DoesNotContain("   at ", stderr);
     }
 
+    /// Settings read before the host starts, and text a setting's type cannot read: one line naming it, no stack trace.
+    [Theory]
+    [InlineData("Database__SqliteLogMegabytes", "1", "Database:SqliteLogMegabytes must be a whole number of megabytes from 4 to 4096 (now '1')")]
+    [InlineData("Database__SqliteLogMegabytes", "a lot", "Database:SqliteLogMegabytes must be a whole number")]
+    [InlineData("Database__Provider", "Oracle", "Database:Provider 'Oracle' is not supported")]
+    [InlineData("Recovery__SweepInterval", "every minute", "'every minute' at 'Recovery:SweepInterval'")]
+    public async Task The_server_refuses_to_start_on_a_setting_it_cannot_use_and_names_it(string variable, string value, string expected)
+    {
+        var (code, stderr) = await RunServerAsync([], new()
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Mail__Listener__Port"] = "0",
+            ["Workflows__Directory"] = Path.Combine(ServiceHost.RepositoryRoot(), "workflows"),
+            ["Security__ApiKey"] = "k",
+            ["Webhooks__Secret"] = "s",
+            ["ConnectionStrings__Automation"] = $"Data Source={Path.Combine(_folder, "automation.db")}",
+            [variable] = value,
+        });
+        Assert.Equal(1, code);
+        Assert.Contains("Not starting: ", stderr);
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     /// Runs the built server as a user would, with a time limit.
     private static async Task<(int Code, string Stderr)> RunServerAsync(string[] args, Dictionary<string, string> environment)
     {

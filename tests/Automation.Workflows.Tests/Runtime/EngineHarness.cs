@@ -33,10 +33,13 @@ public sealed class EngineHarness : IAsyncDisposable
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
     public RecordingTimers Timers { get; } = new();
 
+    public const long SqliteLogLimitBytes = 32L << 20;
+
     public static async Task<EngineHarness> SqliteAsync()
     {
         var file = TestDatabases.NewSqliteFile();
-        var harness = new EngineHarness(new WorkflowDatabase(DatabaseProvider.Sqlite, file.ConnectionString), file);
+        // A small log limit (the default is 128 MB): tests of the checkpoints reach it in a few thousand commits.
+        var harness = new EngineHarness(new WorkflowDatabase(DatabaseProvider.Sqlite, file.ConnectionString, SqliteLogLimitBytes), file);
         await harness.Database.MigrateAsync();
         return harness;
     }

@@ -124,7 +124,7 @@ public sealed class StepPersistenceTests : IAsyncLifetime
 
         // 6,000 commits of ~10 pages write some 240 MB of log (all of it stayed in the file before); started over, the
         // file holds little more than the truncation threshold.
-        Assert.InRange(largest, 1, WalCheckpointer.RestartFrames * 4096L * 2);
+        Assert.InRange(largest, 1, _h.Database.Checkpointer!.RestartFrames * 4096L * 2);
     }
     // The log file is normally reused when it starts over, not truncated (truncating held the write gate three to ten
     // times longer); a reader that kept it from starting over for a while must not leave it at its largest forever.
@@ -132,7 +132,7 @@ public sealed class StepPersistenceTests : IAsyncLifetime
     public async Task A_log_file_grown_past_its_limit_behind_a_long_reader_is_cut_back_once_it_starts_over()
     {
         var wal = new SqliteConnectionStringBuilder(_h.Database.ConnectionString).DataSource + "-wal";
-        var limit = WalCheckpointer.RestartFrames * 4096L * 2;
+        var limit = _h.Database.Checkpointer!.RestartFrames * 4096L * 2;
         await CommitAsync("CREATE TABLE ballast (data BLOB NOT NULL)");
         long grown;
         await using (var reader = (SqliteConnection)await _h.Database.OpenConnectionAsync())
