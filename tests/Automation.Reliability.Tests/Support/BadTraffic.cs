@@ -37,6 +37,8 @@ public sealed class BadTraffic(Cluster cluster)
                 {
                     var wrong = await kind(node);
                     // A node killed or restarted during the attempt answers nothing, or hangs up: that is a dead node, not a wrong answer.
+                    // The kernel closes a killed process's sockets before the process is seen to have exited, so look again a moment later.
+                    if (wrong is not null && node.IsRunning && node.Starts == starts) await Task.Delay(500, CancellationToken.None);
                     if (wrong is not null && (!node.IsRunning || node.Starts != starts)) Interlocked.Increment(ref _unreachable);
                     else if (wrong is not null) lock (_wrong) _wrong.Add($"{kind.Method.Name} on {node.Name}: {wrong}");
                     else Interlocked.Increment(ref _refused);
