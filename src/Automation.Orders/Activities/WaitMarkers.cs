@@ -59,16 +59,24 @@ public sealed class WaitMarkers(StoreDb db, TimeProvider clock)
 
     /// Open markers with their end, for scheduling their timers again after a start.
     public async Task<IReadOnlyList<(long Id, DateTimeOffset End)>> ListOpenAsync(CancellationToken cancellationToken) =>
-        await ListOpenAsync(null, null, cancellationToken);
+        (await db.CrmActivities.AsNoTracking().Where(a => a.Kind == CrmActivityKind.Wait && !a.IsCompleted && a.EndAt != null)
+            .Select(a => new { a.Id, a.EndAt }).ToListAsync(cancellationToken))
+        .Select(a => (a.Id, a.EndAt!.Value)).ToList();
 
-    /// The open markers created at or after createdSince and before createdBefore (either may be left open).
-    public async Task<IReadOnlyList<(long Id, DateTimeOffset End)>> ListOpenAsync(
-        DateTimeOffset? createdSince, DateTimeOffset? createdBefore, CancellationToken cancellationToken)
+    /// The open markers among the activities after afterId that were created before createdBefore, and the id up to
+    /// which every activity has been looked at (the next call starts there). Activities are history and only grow, so
+    /// this walks the primary key from where the last call stopped, up to the first activity created too recently (ids
+    /// follow creation); the first call (afterId 0) reads them all once.
+    public async Task<(IReadOnlyList<(long Id, DateTimeOffset End)> Open, long CheckedUpTo)> ListOpenCreatedAfterAsync(
+        long afterId, DateTimeOffset createdBefore, CancellationToken cancellationToken)
     {
-        var open = db.CrmActivities.AsNoTracking().Where(a => a.Kind == CrmActivityKind.Wait && !a.IsCompleted && a.EndAt != null);
-        if (createdSince is { } since) open = open.Where(a => a.CreatedAt >= since);
-        if (createdBefore is { } before) open = open.Where(a => a.CreatedAt < before);
-        return (await open.Select(a => new { a.Id, a.EndAt }).ToListAsync(cancellationToken)).Select(a => (a.Id, a.EndAt!.Value)).ToList();
+        var recent = await db.CrmActivities.AsNoTracking().Where(a => a.Id > afterId && a.CreatedAt >= createdBefore)
+            .OrderBy(a => a.Id).Select(a => (long?)a.Id).FirstOrDefaultAsync(cancellationToken);
+        var upTo = recent - 1 ?? await db.CrmActivities.AsNoTracking().MaxAsync(a => (long?)a.Id, cancellationToken) ?? afterId;
+        var open = await db.CrmActivities.AsNoTracking()
+            .Where(a => a.Id > afterId && a.Id <= upTo && a.Kind == CrmActivityKind.Wait && !a.IsCompleted && a.EndAt != null)
+            .Select(a => new { a.Id, a.EndAt }).ToListAsync(cancellationToken);
+        return (open.Select(a => (a.Id, a.EndAt!.Value)).ToList(), Math.Max(afterId, upTo));
     }
 
     private async Task<bool> CompleteAsync(long id, string reason, bool notify, CancellationToken cancellationToken)

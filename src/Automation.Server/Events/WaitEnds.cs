@@ -31,13 +31,19 @@ public sealed class WaitEnds(ISchedulerFactory schedulers, StoreAccess store, Ti
     public Task<int> EndDueAsync(CancellationToken ct) => store.WriteAsync(db => new WaitMarkers(db, clock).EndDueAsync(ct), ct);
 
     /// Schedules the end of open markers that have no job (a node stopped between a step's commit and its scheduling call).
-    public Task<int> ReconcileAsync(CancellationToken ct) => ReconcileAsync(null, null, ct);
+    public async Task<int> ReconcileAsync(CancellationToken ct) =>
+        await ScheduleMissingAsync(await store.ReadAsync(db => new WaitMarkers(db, clock).ListOpenAsync(ct), ct), ct);
 
-    /// The same for the markers set in a window (created at or after setSince and before setBefore): what the recovery
-    /// sweep of a running node checks.
-    public async Task<int> ReconcileAsync(DateTimeOffset? setSince, DateTimeOffset? setBefore, CancellationToken ct)
+    /// The same for the markers among the activities after afterId created before createdBefore: what the recovery
+    /// sweep of a running node checks, walking on from where its last pass stopped (CheckedUpTo).
+    public async Task<(int Scheduled, long CheckedUpTo)> ReconcileCreatedAfterAsync(long afterId, DateTimeOffset createdBefore, CancellationToken ct)
     {
-        var open = await store.ReadAsync(db => new WaitMarkers(db, clock).ListOpenAsync(setSince, setBefore, ct), ct);
+        var (open, checkedUpTo) = await store.ReadAsync(db => new WaitMarkers(db, clock).ListOpenCreatedAfterAsync(afterId, createdBefore, ct), ct);
+        return (await ScheduleMissingAsync(open, ct), checkedUpTo);
+    }
+
+    private async Task<int> ScheduleMissingAsync(IReadOnlyList<(long Id, DateTimeOffset End)> open, CancellationToken ct)
+    {
         if (open.Count == 0) return 0;
         var scheduler = await schedulers.GetScheduler(ct);
         var missing = 0;

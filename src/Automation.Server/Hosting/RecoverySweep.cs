@@ -14,8 +14,10 @@ namespace Automation.Server.Hosting;
 /// - the incoming mail stored and never reported to the order pipeline (the node died between the two, or the report
 ///   failed): reported now; its events carry idempotency keys, so a report given twice moves nothing twice;
 /// - the timers (rule delays, Delay, the Wait rule's ends) committed without their Quartz job (the node died between
-///   the commit and the scheduling call): scheduled now. Each sweep checks the timers set since the last one it
-///   checked, less StaleAfter again (nodes' clocks may differ a little); start-up checked all that were set before.
+///   the commit and the scheduling call): scheduled now. Timer bookmarks are looked up by the time they were set: since
+///   the last pass, less StaleAfter again (nodes' clocks may differ a little), through the index of the timers waiting
+///   now; start-up checked all that were set before. The Wait rule's markers are activities, history that only grows,
+///   so each pass walks on by id from where the last stopped (the first pass reads them all once).
 public sealed class RecoverySweep(
     WorkflowEngine engine, InboundMailStore mail, WorkflowDatabase database, QuartzTimerScheduler timers, WaitEnds waitEnds,
     TimeProvider clock, IOptions<RecoverySettings> settings, ILogger<RecoverySweep> log)
@@ -27,6 +29,7 @@ public sealed class RecoverySweep(
     {
         var (interval, staleAfter) = (settings.Value.SweepInterval, settings.Value.StaleAfter);
         var timersCheckedUpTo = clock.GetUtcNow() - staleAfter;
+        var markersCheckedUpTo = 0L;
         // Start-up recovery has just taken everything; the first sweep comes one interval later.
         while (!stoppingToken.IsCancellationRequested && !_hostGone)
         {
@@ -40,9 +43,14 @@ public sealed class RecoverySweep(
             if (messages > 0)
                 log.LogInformation("Reported {Messages} incoming email(s) stored at least {StaleAfter} ago and never reported", messages, staleAfter);
             var (setSince, setBefore) = (timersCheckedUpTo - staleAfter, clock.GetUtcNow() - staleAfter);
-            var timersDone = await SweepAsync("timers without a job", async () =>
-                await timers.ReconcileAsync(database, setSince, setBefore, stoppingToken) + await waitEnds.ReconcileAsync(setSince, setBefore, stoppingToken), stoppingToken);
-            if (timersDone is not null) timersCheckedUpTo = setBefore;
+            if (await SweepAsync("timers without a job", () => timers.ReconcileAsync(database, setSince, setBefore, stoppingToken), stoppingToken) is not null)
+                timersCheckedUpTo = setBefore;
+            var markersFrom = markersCheckedUpTo;
+            await SweepAsync("wait ends without a job", async () =>
+            {
+                (var scheduled, markersCheckedUpTo) = await waitEnds.ReconcileCreatedAfterAsync(markersFrom, setBefore, stoppingToken);
+                return scheduled;
+            }, stoppingToken);
         }
     }
 

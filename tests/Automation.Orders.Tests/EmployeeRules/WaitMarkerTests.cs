@@ -44,4 +44,36 @@ public sealed class WaitMarkerTests
         var notifications = await check.Notifications.CountAsync();
         Assert.Equal(marker.CompletedReason == "its end came" ? 1 : 0, notifications);
     }
+
+    /// What the recovery sweep walks: markers created before the cut, once each, by id from where the last pass stopped;
+    /// a marker created too recently stops the walk before it, so the next pass looks at it again.
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Open_markers_are_listed_by_id_once_old_enough_and_the_walk_goes_on_from_where_it_stopped(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using var db = store.Db();
+        var clerk = await new EmployeeDirectory(db).CreateAsync(new NewEmployee("Clerk", "clerk@shop.test"), CancellationToken.None);
+        var markers = new WaitMarkers(db, store.Clock);
+        var end = store.Clock.GetUtcNow().AddDays(2);
+        var open = (await markers.CreateAsync(order.Id, clerk.Id, "open", null, end, CancellationToken.None)).Id;
+        var completed = (await markers.CreateAsync(order.Id, clerk.Id, "completed", null, end, CancellationToken.None)).Id;
+        await db.CrmActivities.Where(a => a.Id == completed).ExecuteUpdateAsync(set => set.SetProperty(a => a.IsCompleted, true));
+        store.Clock.Advance(TimeSpan.FromMinutes(2));
+        var recent = (await markers.CreateAsync(order.Id, clerk.Id, "recent", null, end, CancellationToken.None)).Id;
+
+        var cut = store.Clock.GetUtcNow() - TimeSpan.FromMinutes(1);
+        var (first, upTo) = await markers.ListOpenCreatedAfterAsync(0, cut, CancellationToken.None);
+        Assert.Equal([open], first.Select(m => m.Id));
+        Assert.Equal(end, Assert.Single(first).End);
+        Assert.Equal(recent - 1, upTo);
+
+        store.Clock.Advance(TimeSpan.FromMinutes(2));
+        var (second, next) = await markers.ListOpenCreatedAfterAsync(upTo, store.Clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal([recent], second.Select(m => m.Id));
+        Assert.Equal(recent, next);
+        var (none, same) = await markers.ListOpenCreatedAfterAsync(next, store.Clock.GetUtcNow(), CancellationToken.None);
+        Assert.Empty(none);
+        Assert.Equal(recent, same);
+    }
 }
