@@ -77,6 +77,10 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
             var (log, _) = await CheckpointAsync();
             if (log >= RestartFrames)
             {
+                // Once more outside the gate: what was committed while the first pass copied and synced (150–350 frames
+                // at 500 payments/s) would otherwise be copied and synced while every commit waits. With this pass the
+                // hold measured 0.9–13 ms (median 3) against 3–16 ms (median 9).
+                await CheckpointAsync();
                 await gate.WaitAsync();
                 var acquired = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
