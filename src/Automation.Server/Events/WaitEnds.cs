@@ -45,11 +45,11 @@ public sealed class WaitEnds(ISchedulerFactory schedulers, StoreAccess store, Ti
     private async Task<int> ScheduleMissingAsync(IReadOnlyList<(long Id, DateTimeOffset End)> open, CancellationToken ct)
     {
         if (open.Count == 0) return 0;
-        var scheduler = await schedulers.GetScheduler(ct);
+        // One read of the group's jobs (one per open marker), not one query per marker.
+        var scheduled = (await (await schedulers.GetScheduler(ct)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), ct)).Select(k => k.Name).ToHashSet();
         var missing = 0;
-        foreach (var (id, end) in open)
+        foreach (var (id, end) in open.Where(o => !scheduled.Contains(o.Id.ToString(CultureInfo.InvariantCulture))))
         {
-            if (await scheduler.Exists(new JobKey(id.ToString(CultureInfo.InvariantCulture), Group), ct)) continue;
             await ScheduleAsync(id, end, ct);
             missing++;
         }
