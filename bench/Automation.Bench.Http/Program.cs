@@ -144,35 +144,30 @@ static async Task<List<long>> SeedAsync(BenchCluster cluster, int count)
 
 // The time units of work held SQLite's one writer, summed over the nodes' `/metrics` (automation.sqlite.writer.held):
 // per event, the floor under a node's time per event however many cores it has.
-static async Task<double> WriterHeldAsync(BenchCluster cluster)
-{
-    var sum = 0.0;
-    foreach (var client in cluster.Clients)
-    {
-        var metrics = await client.GetFromJsonAsync<JsonObject>("/metrics");
-        if (metrics?["automation.sqlite.writer.held"]?["points"] is JsonArray points)
-            sum += points.Sum(p => p?["sum"]?.GetValue<double>() ?? 0);
-    }
-    return sum;
-}
+static async Task<double> WriterHeldAsync(BenchCluster cluster) =>
+    (await WriterHeldPointsAsync(cluster)).Sum(p => p["sum"]?.GetValue<double>() ?? 0);
 
 // The longest time a checkpoint held the writer since the node started (seeding and warm-up included), and how many
 // restarts of the log there were: every commit waits a restart out, so it shows whether a high p99 came from there.
 // (A unit's longest hold is not shown: it is the start-up's migrations and publishing.)
 static async Task<string> LongestCheckpointAsync(BenchCluster cluster)
 {
-    var (longest, restarts) = (0.0, 0L);
+    var checkpoints = (await WriterHeldPointsAsync(cluster)).Where(p => p["tags"]?["holder"]?.GetValue<string>() == "checkpoint").ToList();
+    var longest = checkpoints.Select(p => p["max"]?.GetValue<double>() ?? 0).DefaultIfEmpty(0).Max();
+    var restarts = checkpoints.Sum(p => p["count"]?.GetValue<long>() ?? 0);
+    return $"checkpoints held the writer at most {longest:N1} ms ({restarts} log restarts since start)";
+}
+
+// The points (one per tag set) of automation.sqlite.writer.held on every node.
+static async Task<List<JsonObject>> WriterHeldPointsAsync(BenchCluster cluster)
+{
+    var points = new List<JsonObject>();
     foreach (var client in cluster.Clients)
     {
         var metrics = await client.GetFromJsonAsync<JsonObject>("/metrics");
-        foreach (var point in (metrics?["automation.sqlite.writer.held"]?["points"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            if (point["tags"]?["holder"]?.GetValue<string>() != "checkpoint") continue;
-            longest = Math.Max(longest, point["max"]?.GetValue<double>() ?? 0);
-            restarts += point["count"]?.GetValue<long>() ?? 0;
-        }
+        points.AddRange((metrics?["automation.sqlite.writer.held"]?["points"] as JsonArray ?? []).OfType<JsonObject>());
     }
-    return $"checkpoints held the writer at most {longest:N1} ms ({restarts} log restarts since start)";
+    return points;
 }
 
 static async Task PayAsync(HttpClient http, long orderId)
