@@ -12,9 +12,10 @@ public static class BenchWorkflows
         ["paid"] = Status("paid", 200,
         [
             Activity("payment", "Automation.PaymentTrigger"),
-            Activity("comment", "Automation.AddComment", ("text", "Payment received for {{ Order.Number }}")),
-            Activity("log", "Automation.WriteToLog", ("text", "Preparing {{ Order.Number }}")),
-            Activity("code", "Automation.GenerateCode", ("template", "PAID-{{counter:000000}}")),
+            Activity("comment", "Automation.AddComment", Liquid("text", "Payment received for {{ Order.Number }}")),
+            Activity("log", "Automation.WriteToLog", Liquid("text", "Preparing {{ Order.Number }}")),
+            // A Literal: the rule fills its own placeholders, and draws the counter in the payment's transaction.
+            Activity("code", "Automation.GenerateCode", Literal("template", "PAID-{{counter:000000}}")),
         ], "comment", "log", "code"),
     };
 
@@ -40,11 +41,15 @@ public static class BenchWorkflows
         }.ToJsonString();
     }
 
-    private static JsonObject Activity(string id, string type, params (string Name, string Template)[] inputs)
+    private static JsonObject Activity(string id, string type, params (string Name, string Syntax, string Text)[] inputs)
     {
         var activity = new JsonObject { ["id"] = id, ["type"] = type, ["version"] = 1 };
-        foreach (var (name, template) in inputs)
-            activity[name] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Liquid", ["value"] = template } };
+        foreach (var (name, syntax, text) in inputs)
+            activity[name] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = syntax, ["value"] = text } };
         return activity;
     }
+
+    private static (string, string, string) Liquid(string name, string template) => (name, "Liquid", template);
+
+    private static (string, string, string) Literal(string name, string text) => (name, "Literal", text);
 }

@@ -17,7 +17,8 @@ public sealed partial class GenerateCode : RuleActivity
     [Input(Description = "Characters of a random code.", UIHint = UIHints.CheckList, Options = ["numbers", "lowercase", "uppercase", "special"])]
     public Input<string[]> Alphabet { get; init; } = new(["numbers"]);
 
-    [Input(Description = "Template instead of a random code: {{year}}, {{month}}, {{day}}, {{order}}, {{random}}, {{counter}} or {{counter:00000}}.")]
+    [Input(Description = "Template instead of a random code: {{year}}, {{month}}, {{day}}, {{order}}, {{random}}, {{counter}} or {{counter:00000}} (a Literal, not Liquid).",
+        OwnPlaceholders = true)]
     public Input<string> Template { get; init; } = new("");
 
     [Input(Description = "The counter {{counter}} draws from (default: one per rule).")]

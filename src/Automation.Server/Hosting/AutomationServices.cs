@@ -138,11 +138,26 @@ public sealed record StorageSettings(WorkflowProvider WorkflowProvider, string C
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new SettingException("Database:Provider is PostgreSQL, so ConnectionStrings:Automation must name the database.");
+            Readable(() => new Npgsql.NpgsqlConnectionStringBuilder(connectionString), "PostgreSQL");
             return new StorageSettings(provider, connectionString);
         }
-        var sqlite = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? "Data Source=data/automation.db" : connectionString);
+        var sqlite = Readable(() => new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? "Data Source=data/automation.db" : connectionString), "SQLite");
         sqlite.DataSource = AutomationHome.Resolve(home, sqlite.DataSource);
         return new StorageSettings(provider, sqlite.ToString(), SqliteLogMegabytes(config) << 20);
+    }
+
+    /// A connection string the provider's own parser cannot read (e.g. a SQLite `Data Source=…` given to PostgreSQL) is a
+    /// setting error, said in one line, not a stack trace from the first connection.
+    private static T Readable<T>(Func<T> parse, string provider)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new SettingException($"ConnectionStrings:Automation is not a {provider} connection string: {e.Message}");
+        }
     }
 
     private static long SqliteLogMegabytes(IConfiguration config)

@@ -50,6 +50,9 @@ public sealed class InputAttribute : Attribute
     public bool IsMatchKey { get; init; }
     /// Each value of this input is also an output of that name (Read list item's fields): per-activity outputs.
     public bool NamesOutputs { get; init; }
+    /// The activity fills `{{…}}` placeholders of its own in this text (Generate code's `{{counter:00000}}`). As a
+    /// Liquid expression they would be rendered to nothing before the activity saw them, so the validator refuses that.
+    public bool OwnPlaceholders { get; init; }
 }
 
 /// An output of an activity that later activities read as `Activities.&lt;id or name&gt;.&lt;Output&gt;`.

@@ -31,6 +31,14 @@ internal sealed class InputChecks(ExpressionEngine expressions, KnownReferences 
                 report.Add(path, json is null ? $"required input '{input.Name}' is missing" : $"required input '{input.Name}' is empty", id);
             return;
         }
+        if (input.Attribute.OwnPlaceholders && expression!.Type == ExpressionTypes.Liquid && expression.Text is { } text
+            && text.Contains("{{", StringComparison.Ordinal))
+        {
+            report.Add($"{(wrapped ? $"{path}.expression" : path)}.type",
+                $"input '{input.Name}' has placeholders of its own ({text}) that Liquid would render to nothing before the activity " +
+                "sees them; write it as a Literal expression", id);
+            return;
+        }
         if (CheckExpression(expression!, wrapped ? $"{path}.expression" : path, path, id)) CheckReferences(input, expression!, path, id);
     }
 

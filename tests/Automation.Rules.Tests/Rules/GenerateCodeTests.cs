@@ -1,6 +1,12 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Automation.Rules.Rules;
 using Automation.Rules.Tests.Support;
+using Automation.Workflows.Builtins;
+using Automation.Workflows.Descriptors;
+using Automation.Workflows.Expressions;
+using Automation.Workflows.Model;
+using Automation.Workflows.Validation;
 
 namespace Automation.Rules.Tests.Rules;
 
@@ -35,5 +41,23 @@ public sealed class GenerateCodeTests
 
         var line = Assert.Single(await h.JournalAsync(order.Id), j => j.ActivityId == "code");
         Assert.Matches(new Regex("^[A-Z]{12}$"), (string)JsonNode.Parse(line.Data!)!["outputs"]!["Code"]!);
+    }
+
+    /// Liquid renders `{{counter:000000}}` to nothing, so such a rule would hand out "PAID-" for every order: the file
+    /// is refused, naming the input, instead of running wrong. Liquid without braces, and a Literal template, are fine.
+    [Fact]
+    public void A_template_written_as_Liquid_is_refused_since_Liquid_would_empty_its_placeholders()
+    {
+        var validator = new WorkflowValidator(ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly), ExpressionEngine.CreateDefault());
+        IReadOnlyList<ValidationError> Errors(object template) => validator.Validate(WorkflowJson.Parse(
+            Flow.Json("paid", 100, "process", [("code", "Automation.GenerateCode", new { Template = template })], ["start->code"]), "paid.json"), "paid.json");
+
+        var error = Assert.Single(Errors(Flow.Liquid("PAID-{{counter:000000}}")));
+        Assert.Equal("code", error.ActivityId);
+        Assert.EndsWith(".template.expression.type", error.JsonPath, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("input 'Template' has placeholders of its own (PAID-{{counter:000000}})", error.Message);
+        Assert.Contains("Literal", error.Message);
+        Assert.Empty(Errors("PAID-{{counter:000000}}"));
+        Assert.Empty(Errors(Flow.Liquid("PAID")));
     }
 }

@@ -89,6 +89,7 @@ public sealed class ValidateCommandTests : IDisposable
     [InlineData("Database__SqliteLogMegabytes", "a lot", "Database:SqliteLogMegabytes must be a whole number")]
     [InlineData("Database__Provider", "Oracle", "Database:Provider 'Oracle' is not supported")]
     [InlineData("Recovery__SweepInterval", "every minute", "'every minute' at 'Recovery:SweepInterval'")]
+    [InlineData("Database__Provider", "PostgreSQL", "ConnectionStrings:Automation is not a PostgreSQL connection string: Couldn't set data source")]
     public async Task The_server_refuses_to_start_on_a_setting_it_cannot_use_and_names_it(string variable, string value, string expected)
     {
         var (code, stderr) = await RunServerAsync([], new()
