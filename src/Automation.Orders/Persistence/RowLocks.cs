@@ -11,13 +11,16 @@ namespace Automation.Orders.Persistence;
 public static class RowLocks
 {
     /// Holds the order until the caller's transaction ends, and re-reads it if the context already tracked it unchanged,
-    /// so that its status is the one committed last. Serialises status changes of one order across nodes.
+    /// so that its status is the one committed last. Serialises status changes of one order across nodes. Nothing to do
+    /// when the transaction holds the row already: locked before, or updated with its version checked (a payment's
+    /// save), which locks it as well and proves the values written were the last committed.
     public static async Task LockOrderAsync(StoreDb db, long orderId, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql()) return;
+        if (!db.Database.IsNpgsql() || db.Holds(typeof(Order), orderId)) return;
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM orders WHERE \"Id\" = {orderId} FOR UPDATE", ct);
         if (db.ChangeTracker.Entries<Order>().FirstOrDefault(e => e.Entity.Id == orderId) is { State: EntityState.Unchanged } tracked)
             await tracked.ReloadAsync(ct);
+        db.Hold(typeof(Order), orderId);
     }
 
     /// Holds an inbox event until the caller's transaction ends: of two nodes processing one event, the second sees it

@@ -18,6 +18,7 @@ using Automation.Orders.Timeline;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Automation.Orders.Persistence;
 
@@ -70,6 +71,8 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         db._loadedWhole.Clear();
         db._watchingWhole = false;
         db._appended.Clear();
+        db._heldRows.Clear();
+        db._heldIn = null;
         db.LastSaveWasPrepared = false;
         db.Database.SetDbConnection(connection);
         if (transaction is not null) db.Database.UseTransaction(transaction);
@@ -110,6 +113,25 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         if (e.NewState is not (EntityState.Detached or EntityState.Deleted) || _loadedWhole.Count == 0) return;
         foreach (var (key, loaded) in _loadedWhole)
             if (ReferenceEquals(loaded, e.Entry.Entity)) _loadedWhole.Remove(key);
+    }
+
+    // Rows the current transaction holds locked and has read as last committed (PostgreSQL): locked by RowLocks, or
+    // updated by a save whose concurrency token matched. Locking or re-reading them again in it would change nothing.
+    private readonly HashSet<(Type, object)> _heldRows = [];
+    private DbTransaction? _heldIn;
+
+    /// Whether the current transaction already holds this row (see <see cref="Hold"/>).
+    internal bool Holds(Type type, object key) =>
+        _heldIn is not null && _heldIn == Database.CurrentTransaction?.GetDbTransaction() && _heldRows.Contains((type, key));
+
+    /// Notes that the current transaction holds this row locked, as last committed, until it ends.
+    internal void Hold(Type type, object key)
+    {
+        var current = Database.CurrentTransaction?.GetDbTransaction();
+        if (current is null) return;
+        if (_heldIn != current) _heldRows.Clear();
+        _heldIn = current;
+        _heldRows.Add((type, key));
     }
 
     /// Whether the last SaveChangesAsync wrote through <see cref="PreparedSave"/> rather than EF Core (for tests).

@@ -44,9 +44,16 @@ public sealed class PreparationLock : IAsyncDisposable
             command.CommandText = $"SELECT pg_advisory_unlock({Key})";
             await command.ExecuteNonQueryAsync();
         }
+        catch
+        {
+            // The pool does not reset connections given back (WorkflowDatabase.WithPoolDefaults): one that may still
+            // hold the lock is closed instead, which ends its session and the lock with it.
+            if (_connection is Npgsql.NpgsqlConnection npgsql) Npgsql.NpgsqlConnection.ClearPool(npgsql);
+            throw;
+        }
         finally
         {
-            await _connection.DisposeAsync(); // closing the session would release it too
+            await _connection.DisposeAsync();
         }
     }
 }

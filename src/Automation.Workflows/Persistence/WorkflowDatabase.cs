@@ -37,7 +37,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     {
         Provider = provider;
         ConnectionString = provider == DatabaseProvider.Sqlite ? NormaliseSqlite(connectionString) : connectionString;
-        if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(WithPreparedStatements(ConnectionString));
+        if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(WithPoolDefaults(ConnectionString));
         else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate, sqliteLogLimitBytes);
     }
 
@@ -178,13 +178,19 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         }
     }
 
-    /// Npgsql prepares a statement on the server once it has run a few times on a connection (Max Auto Prepare), so
-    /// that PostgreSQL parses and plans the event path's statements once per connection instead of on every run. Off
-    /// by default in Npgsql; a connection string that sets it keeps its own value.
-    internal static string WithPreparedStatements(string connectionString)
+    /// Two pool settings the event path needs, off by default in Npgsql; a connection string that sets one keeps its value.
+    /// - Max Auto Prepare: a statement run a few times on a connection is prepared on the server, so that PostgreSQL
+    ///   parses and plans the event path's statements once per connection instead of on every run.
+    /// - No Reset On Close: a connection given back to the pool is not reset. The reset is seven statements
+    ///   (RESET ALL, DISCARD TEMP, UNLISTEN *, …) that PostgreSQL ran before the next use, twice per payment; this
+    ///   service leaves no session state behind (no SET, temporary tables or LISTEN; the one advisory lock, the
+    ///   preparation lock, is unlocked explicitly, or its connection is closed).
+    internal static string WithPoolDefaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = AutoPrepared;
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 

@@ -99,6 +99,28 @@ public sealed class PostgresEngineTests : IAsyncLifetime
         Assert.Equal(1L, await prepared.ExecuteScalarAsync());
     }
 
+    /// A connection given back to the pool is handed on as it was (no seven reset statements before each use; the
+    /// service leaves no session state), unless the connection string asks for the reset.
+    [Theory]
+    [InlineData(null, "left by the last user")]
+    [InlineData("No Reset On Close=false", "")]
+    public async Task A_pooled_connection_is_not_reset_unless_the_connection_string_asks(string? setting, string applicationNameSeen)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(_h.Database.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+        await using var database = new WorkflowDatabase(DatabaseProvider.PostgreSql, setting is null ? connectionString : $"{connectionString};{setting}");
+        await using (var first = await database.OpenConnectionAsync())
+        await using (var set = first.CreateCommand())
+        {
+            set.CommandText = "SET application_name = 'left by the last user'";
+            await set.ExecuteNonQueryAsync();
+        }
+        await using var next = await database.OpenConnectionAsync();
+        await using var show = next.CreateCommand();
+        show.CommandText = "SHOW application_name";
+        Assert.Equal(applicationNameSeen, await show.ExecuteScalarAsync());
+        Assert.Equal(128, new NpgsqlConnectionStringBuilder(next.ConnectionString).MaxAutoPrepare);
+    }
+
     [Fact]
     public async Task A_unit_of_work_reads_a_definition_not_compiled_yet_through_its_own_connection()
     {

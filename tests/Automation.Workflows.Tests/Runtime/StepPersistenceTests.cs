@@ -15,20 +15,27 @@ public sealed class StepPersistenceTests : IAsyncLifetime
     public async Task InitializeAsync() => _h = await EngineHarness.SqliteAsync();
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
-    private Task PublishFiveAsync() => _h.PublishAsync(Flow.Json("five", [("start", "Elsa.Start", null),
+    private Task PublishFiveAsync() => PublishFiveAsync(_h);
+
+    private static Task PublishFiveAsync(EngineHarness h) => h.PublishAsync(Flow.Json("five", [("start", "Elsa.Start", null),
         .. Enumerable.Range(1, 5).Select(i => ($"a{i}", "Elsa.WriteLine", (object?)new { text = $"step {i}: «ünïcødé» \"quoted\" \\ {{ }}" }))],
         "start->a1", "a1->a2", "a2->a3", "a3->a4", "a4->a5"));
 
-    [Fact]
-    public async Task Journal_lines_written_as_one_batch_keep_their_order_and_their_data()
+    /// Both providers unpack one JSON array of lines in one statement.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Journal_lines_written_as_one_batch_keep_their_order_and_their_data(bool postgres)
     {
-        await PublishFiveAsync();
+        await using var postgresHarness = postgres ? await EngineHarness.PostgresAsync() : null;
+        var h = postgresHarness ?? _h;
+        await PublishFiveAsync(h);
 
-        var run = await _h.Engine.StartAsync(new StartWorkflow("five", "order-7"));
+        var run = await h.Engine.StartAsync(new StartWorkflow("five", "order-7"));
 
         Assert.Equal(["start:Completed", "a1:Completed", "a2:Completed", "a3:Completed", "a4:Completed", "a5:Completed"],
-            await _h.JournalAsync(run.InstanceId));
-        var line = await _h.JournalEntryAsync(run.InstanceId, "a3");
+            await h.JournalAsync(run.InstanceId));
+        var line = await h.JournalEntryAsync(run.InstanceId, "a3");
         Assert.Equal(("order-7", "Elsa.WriteLine", "a3"), (line.CorrelationId, line.ActivityType, line.ActivityName));
         Assert.Equal("step 3: «ünïcødé» \"quoted\" \\ { }", System.Text.Json.Nodes.JsonNode.Parse(line.Data!)!["text"]!.GetValue<string>());
         Assert.True(line.FinishedAt >= line.StartedAt);
