@@ -7,6 +7,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Automation.Orders.Counters;
 
 /// Named sequences that never hand out a value twice, also to concurrent callers on several nodes.
+///
+/// Drawing a value locks the counter's row until the transaction that drew it ends. In a unit of work on PostgreSQL that
+/// is the rest of the unit (its rules, its saves, its commit), so every node's units drawing from one counter (the
+/// order numbers, a "Generate code" rule's counter) would queue behind each other: a second node could not add
+/// throughput. <see cref="NextAsync"/> therefore draws, where the context has a connection for it, in a statement that
+/// commits by itself, as a PostgreSQL sequence does: values stay unique and increasing, and a unit that rolls back after
+/// drawing leaves its value unused (a gap). <see cref="NextWithoutGapsAsync"/> draws in the caller's transaction, for
+/// numbers that must not skip (documents such as invoices), and serialises those callers. On SQLite, whose one writer
+/// serialises every unit of work anyway, both draw in the transaction and never skip.
 public sealed class CodeCounters(StoreDb db)
 {
     public const string Orders = "order";
@@ -19,10 +28,29 @@ public sealed class CodeCounters(StoreDb db)
         RETURNING "Value"
         """;
 
-    /// The next value of the counter: 1 on first use, then 2, 3, …
+    /// The next value of the counter: 1 on first use, then 2, 3, …; on PostgreSQL a value drawn by a unit of work that
+    /// then rolls back is not handed out again.
     public async Task<long> NextAsync(string counterName, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(counterName)) throw DomainException.Invalid("counterName", "must not be empty");
+        Check(counterName);
+        if (db.Autonomous is { } open && await open(cancellationToken) is { } connection)
+        {
+            await using (connection)
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = NextSql;
+                command.Parameters.Add(Parameter(command, "name", counterName));
+                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return await NextWithoutGapsAsync(counterName, cancellationToken);
+    }
+
+    /// The next value of the counter, drawn in the caller's transaction: a rollback gives it back, so the values handed
+    /// out run without gaps. Concurrent callers wait for each other's transactions.
+    public async Task<long> NextWithoutGapsAsync(string counterName, CancellationToken cancellationToken)
+    {
+        Check(counterName);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -48,6 +76,11 @@ public sealed class CodeCounters(StoreDb db)
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static void Check(string counterName)
+    {
+        if (string.IsNullOrWhiteSpace(counterName)) throw DomainException.Invalid("counterName", "must not be empty");
     }
 
     /// The counter's last value handed out, 0 if it was never used.

@@ -74,7 +74,7 @@ public sealed partial class CrmDocuments(StoreDb db, TimeProvider clock)
         var template = await GetTemplateAsync(request.TemplateId, cancellationToken);
         CheckOutput(template, request.Output);
         if (!await db.Orders.AnyAsync(o => o.Id == request.OrderId, cancellationToken)) throw DomainException.OrderNotFound(request.OrderId);
-        var next = await counters.NextAsync($"document:{template.Id}", cancellationToken);
+        var next = await counters.NextWithoutGapsAsync($"document:{template.Id}", cancellationToken);
         var number = FormatNumber(template.NumberFormat, next, clock.GetUtcNow());
         var title = $"{template.Name} {number}";
         var (html, file) = template.Kind == DocumentTemplateKind.Docx

@@ -63,7 +63,10 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
 
     /// A context on a connection someone else owns (and does not dispose), enlisted in their transaction if given,
     /// so the store's changes commit or roll back together with theirs.
-    public static StoreDb Create(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider)
+    /// autonomous: where a statement that must commit by itself (a counter drawn outside the caller's transaction) gets
+    /// its connection; null to draw counters in the transaction.
+    public static StoreDb Create(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider,
+        Func<CancellationToken, Task<DbConnection?>>? autonomous = null)
     {
         // From a pool, handed the connection: a context built from scratch resolves a hundred-odd services of its own,
         // a noticeable share of an event's time in the write gate. Disposing the context returns it to the pool.
@@ -73,6 +76,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         db._appended.Clear();
         db._heldRows.Clear();
         db._heldIn = null;
+        db.Autonomous = autonomous;
         db.LastSaveWasPrepared = false;
         db.Database.SetDbConnection(connection);
         if (transaction is not null) db.Database.UseTransaction(transaction);
@@ -133,6 +137,9 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         _heldIn = current;
         _heldRows.Add((type, key));
     }
+
+    /// Where a statement that commits by itself gets its connection (PostgreSQL units of work), or null.
+    internal Func<CancellationToken, Task<DbConnection?>>? Autonomous { get; private set; }
 
     /// Whether the last SaveChangesAsync wrote through <see cref="PreparedSave"/> rather than EF Core (for tests).
     internal bool LastSaveWasPrepared { get; set; }

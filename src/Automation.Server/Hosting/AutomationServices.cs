@@ -104,7 +104,7 @@ public static class AutomationServices
     private static WorkflowDatabase CreateDatabase(StorageSettings storage)
     {
         var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString, storage.SqliteLogBytes);
-        database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, StoreProviders.Of(provider)));
+        database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, StoreProviders.Of(provider), database.OpenAutonomousAsync));
         database.AddParticipant<ChannelsDb>(ChannelsDb.Create);
         return database;
     }

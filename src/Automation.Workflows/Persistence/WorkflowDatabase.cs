@@ -25,6 +25,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
 
     private readonly Dictionary<Type, Func<DbConnection, DatabaseProvider, DbContext>> _participants = [];
     private readonly NpgsqlDataSource? _postgres;
+    private readonly NpgsqlDataSource? _autonomous;
     private readonly WalCheckpointer? _checkpointer;
     private readonly ConcurrentBag<KeptSqliteConnection> _readers = [];
     private KeptSqliteConnection? _writer;
@@ -37,7 +38,11 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     {
         Provider = provider;
         ConnectionString = provider == DatabaseProvider.Sqlite ? NormaliseSqlite(connectionString) : connectionString;
-        if (provider == DatabaseProvider.PostgreSql) _postgres = NpgsqlDataSource.Create(WithPoolDefaults(ConnectionString));
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            _postgres = NpgsqlDataSource.Create(WithPoolDefaults(ConnectionString));
+            _autonomous = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(WithPoolDefaults(ConnectionString)) { MaxPoolSize = AutonomousConnections }.ConnectionString);
+        }
         else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate, sqliteLogLimitBytes);
     }
 
@@ -71,6 +76,16 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         if (StepUnitOfWork.OpenInThisFlow) Interlocked.Increment(ref _openedInsideUnit);
         return await postgres.OpenConnectionAsync(ct);
     }
+
+    /// PostgreSQL: a connection of a small pool of its own for one statement that commits by itself while the caller's
+    /// unit of work stays open (a counter drawn by several nodes at once: see CodeCounters). Its own pool, so that a
+    /// unit waiting for one never waits for a connection another unit holds; it is given back at once. Null on SQLite,
+    /// whose one writer the open unit already holds.
+    public async Task<DbConnection?> OpenAutonomousAsync(CancellationToken ct = default) =>
+        _autonomous is null ? null : await _autonomous.OpenConnectionAsync(ct);
+
+    // Statements that commit by themselves take well under a millisecond; a few connections serve a node.
+    private const int AutonomousConnections = 8;
 
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
     {
@@ -165,6 +180,7 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
+        if (_autonomous is not null) await _autonomous.DisposeAsync();
         await WriteGate.WaitAsync();
         try
         {

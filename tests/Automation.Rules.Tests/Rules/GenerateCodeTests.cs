@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Automation.Orders.Counters;
+using Automation.Orders.Persistence;
 using Automation.Rules.Rules;
 using Automation.Rules.Tests.Support;
 using Automation.Workflows.Builtins;
@@ -59,5 +61,34 @@ public sealed class GenerateCodeTests
         Assert.Contains("Literal", error.Message);
         Assert.Empty(Errors("PAID-{{counter:000000}}"));
         Assert.Empty(Errors(Flow.Liquid("PAID")));
+    }
+
+    /// On PostgreSQL a counter is drawn by a statement of its own, so units of work on any node drawing from one counter
+    /// do not queue behind each other's transactions; a unit that rolls back leaves its value unused. Document numbers
+    /// are drawn in the transaction: the next caller waits for it and gets the value back if it rolls back.
+    [Fact]
+    public async Task On_PostgreSQL_a_counter_draw_waits_for_no_other_unit_and_only_gapless_numbers_do()
+    {
+        await using var h = await RulesHarness.StartPostgresAsync();
+        var first = await h.Database.BeginAsync();
+        Assert.Equal(1, await new CodeCounters(first.Db<StoreDb>()).NextAsync("codes", default));
+        Assert.Equal(1, await new CodeCounters(first.Db<StoreDb>()).NextWithoutGapsAsync("invoices", default));
+
+        await using (var second = await h.Database.BeginAsync())
+        {
+            var drawn = new CodeCounters(second.Db<StoreDb>()).NextAsync("codes", default);
+            Assert.Same(drawn, await Task.WhenAny(drawn, Task.Delay(TimeSpan.FromSeconds(10))));
+            Assert.Equal(2, await drawn);
+            var invoice = new CodeCounters(second.Db<StoreDb>()).NextWithoutGapsAsync("invoices", default);
+            await Task.Delay(300);
+            Assert.False(invoice.IsCompleted, "a gapless number waits for the transaction that drew the one before");
+            await first.DisposeAsync(); // rolls back: its code 1 stays unused, its invoice number 1 is given back
+            Assert.Equal(1, await invoice);
+            await second.CommitAsync();
+        }
+
+        await using var third = await h.Database.BeginAsync();
+        Assert.Equal(3, await new CodeCounters(third.Db<StoreDb>()).NextAsync("codes", default));
+        Assert.Equal(2, await new CodeCounters(third.Db<StoreDb>()).NextWithoutGapsAsync("invoices", default));
     }
 }

@@ -33,8 +33,9 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
         _provider = provider;
         _ownsDatabase = ownsDatabase;
         Database = new WorkflowDatabase(provider, file.ConnectionString);
+        var database = Database;
         Database.AddParticipant((connection, provider) =>
-            StoreDb.Create(connection, null, StoreProviders.Of(provider)));
+            StoreDb.Create(connection, null, StoreProviders.Of(provider), database.OpenAutonomousAsync));
         var registry = ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly);
         Expressions = ExpressionEngine.CreateDefault(clock: Clock);
         Definitions = new WorkflowDefinitions(Database, registry, Expressions, Clock);
