@@ -78,10 +78,12 @@ internal static class PreparedSave
         if (!batched && savepoint) await RunAsync(connection, sqlite, transaction, "RELEASE SAVEPOINT " + Savepoint, ct);
 
         foreach (var (row, key, value) in keys) SetKey(row, key, value);
-        // An UPDATE whose concurrency token matched locked the row for the rest of the transaction, at its latest values.
-        foreach (var write in writes)
-            if (write is { State: EntityState.Modified, Shape.Tokens.Count: > 0 } && write.Rows[0] is EntityEntry updated)
-                db.Hold(write.Type.ClrType, updated.Property(write.Shape.Key).CurrentValue!);
+        // PostgreSQL: an UPDATE whose concurrency token matched locked the row for the rest of the transaction, at its
+        // latest values (RowLocks need not lock it again).
+        if (sqlite is null)
+            foreach (var write in writes)
+                if (write is { State: EntityState.Modified, Shape.Tokens.Count: > 0 } && write.Rows[0] is EntityEntry updated)
+                    db.Hold(write.Type.ClrType, updated.Property(write.Shape.Key).CurrentValue!);
         db.AppendedSaved();
         if (acceptAllChangesOnSuccess) db.ChangeTracker.AcceptAllChanges();
         return writes.Sum(w => w.Rows.Count);
