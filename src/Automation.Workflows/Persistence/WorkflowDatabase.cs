@@ -40,8 +40,9 @@ public sealed class WorkflowDatabase : IAsyncDisposable
         ConnectionString = provider == DatabaseProvider.Sqlite ? NormaliseSqlite(connectionString) : connectionString;
         if (provider == DatabaseProvider.PostgreSql)
         {
-            _postgres = NpgsqlDataSource.Create(WithPoolDefaults(ConnectionString));
-            _autonomous = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(WithPoolDefaults(ConnectionString)) { MaxPoolSize = AutonomousConnections }.ConnectionString);
+            var pooled = WithPoolDefaults(ConnectionString);
+            _postgres = NpgsqlDataSource.Create(pooled);
+            _autonomous = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(pooled) { MaxPoolSize = AutonomousConnections }.ConnectionString);
         }
         else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate, sqliteLogLimitBytes);
     }

@@ -70,7 +70,7 @@ public sealed class GenerateCodeTests
     public async Task On_PostgreSQL_a_counter_draw_waits_for_no_other_unit_and_only_gapless_numbers_do()
     {
         await using var h = await RulesHarness.StartPostgresAsync();
-        var first = await h.Database.BeginAsync();
+        await using var first = await h.Database.BeginAsync(); // disposed (rolled back) below; disposing again is a no-op
         Assert.Equal(1, await new CodeCounters(first.Db<StoreDb>()).NextAsync("codes", default));
         Assert.Equal(1, await new CodeCounters(first.Db<StoreDb>()).NextWithoutGapsAsync("invoices", default));
 
