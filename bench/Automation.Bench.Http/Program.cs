@@ -52,6 +52,7 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     var next = -1;
     var cpu = cluster.CpuTime;
     var held = await WriterHeldAsync(cluster);
+    var commits = await CommitsAsync(cluster);
     var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -64,9 +65,11 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     var cpuPerEvent = (cluster.CpuTime - cpu).TotalMilliseconds / orders;
     var clientCpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / orders;
     var heldPerEvent = (await WriterHeldAsync(cluster) - held) / orders;
+    var (units, groups) = await CommitsAsync(cluster);
+    var perCommit = groups == commits.Commits ? 0 : (double)(units - commits.Units) / (groups - commits.Commits);
     await VerifyAsync(cluster, orders, postgres, ids[0], ids[^1]);
     var perSecond = orders / watch.Elapsed.TotalSeconds;
-    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {(postgres ? "" : $"SQLite writer held {heldPerEvent:N2} ms/event, ")}load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
+    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {(postgres ? "" : $"SQLite writer held {heldPerEvent:N2} ms/event, {perCommit:N1} units per commit, ")}load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
     return perSecond;
 }
 
@@ -146,6 +149,20 @@ static async Task<List<long>> SeedAsync(BenchCluster cluster, int count)
 // per event, the floor under a node's time per event however many cores it has.
 static async Task<double> WriterHeldAsync(BenchCluster cluster) =>
     (await WriterHeldPointsAsync(cluster)).Sum(p => p["sum"]?.GetValue<double>() ?? 0);
+
+// Units of work committed and commits, summed over the nodes' `/metrics` (automation.sqlite.commit.units): several
+// units per commit when they queue for SQLite's writer (group commit).
+static async Task<(long Units, long Commits)> CommitsAsync(BenchCluster cluster)
+{
+    var (units, commits) = (0L, 0L);
+    foreach (var client in cluster.Clients)
+    {
+        var metrics = await client.GetFromJsonAsync<JsonObject>("/metrics");
+        foreach (var point in (metrics?["automation.sqlite.commit.units"]?["points"] as JsonArray ?? []).OfType<JsonObject>())
+            (units, commits) = (units + (long)(point["sum"]?.GetValue<double>() ?? 0), commits + (point["count"]?.GetValue<long>() ?? 0));
+    }
+    return (units, commits);
+}
 
 // The longest time a checkpoint held the writer since the node started (seeding and warm-up included), and how many
 // restarts of the log there were: every commit waits a restart out, so it shows whether a high p99 came from there.

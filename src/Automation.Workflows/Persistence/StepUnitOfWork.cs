@@ -42,16 +42,15 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
     private WorkflowDb? _workflows;
     private bool _committed;
 
-    private StepUnitOfWork(WorkflowDatabase database, WriteSession session, DbTransaction transaction, Slot slot)
+    private StepUnitOfWork(WorkflowDatabase database, WriteSession session, Slot slot)
     {
         _database = database;
         _session = session;
-        Transaction = transaction;
         _slot = slot;
     }
 
-    /// Opens the step's transaction. On SQLite the in-process write gate is held until commit or dispose, so that
-    /// steps never interleave their writes (SQLite has one writer; waiting here beats spinning on SQLITE_BUSY).
+    /// Opens the step's transaction. On SQLite the writer is this unit's until commit or dispose, so that steps never
+    /// interleave their writes (SqliteWriter: one writer, group commit).
     internal static Task<StepUnitOfWork> BeginAsync(WorkflowDatabase database, CancellationToken ct)
     {
         var open = Slot.Open(Current.Value);
@@ -64,26 +63,16 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
 
     private static async Task<StepUnitOfWork> OpenAsync(WorkflowDatabase database, Slot slot, CancellationToken ct)
     {
-        var session = await database.OpenWriteSessionAsync(ct);
-        try
-        {
-            var transaction = await session.Connection.BeginTransactionAsync(ct);
-            var work = new StepUnitOfWork(database, session, transaction, slot);
-            slot.Unit = work;
-            return work;
-        }
-        catch
-        {
-            await session.EndAsync(healthy: false);
-            throw;
-        }
+        var work = new StepUnitOfWork(database, await database.OpenWriteSessionAsync(ct), slot);
+        slot.Unit = work;
+        return work;
     }
 
     /// The step's connection; a committed unit of work has given it back (on SQLite the next step writes through it).
     public DbConnection Connection => _session.Ended
         ? throw new InvalidOperationException("This unit of work is finished; begin a new one.")
         : _session.Connection;
-    public DbTransaction Transaction { get; }
+    public DbTransaction Transaction => _session.Transaction;
     public DatabaseProvider Provider => _database.Provider;
     public bool IsCommitted => _committed;
 
@@ -141,9 +130,12 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
         foreach (var context in _contexts.Values) await context.SaveChangesAsync(ct);
         if (_workflows is not null) await _workflows.SaveChangesAsync(ct);
         foreach (var step in _steps.Values) await step.WriteAsync(this, ct);
-        await Transaction.CommitAsync(ct);
+        // What was made on the connection goes first: on SQLite the next unit may take the writer as soon as this one
+        // is done with it.
+        await LetGoOfConnectionAsync();
+        // Durable when it returns (on SQLite possibly committed together with the units that followed this one).
+        await _session.CommitAsync(ct);
         _committed = true;
-        await EndAsync(healthy: true);
         foreach (var action in _afterCommit) await action(ct);
     }
 
@@ -151,26 +143,19 @@ public sealed class StepUnitOfWork : IAsyncDisposable, ICommandSource
     {
         if (_slot.Unit == this) _slot.Unit = null;
         if (_session.Ended) return;
-        var healthy = true;
-        try
-        {
-            if (!_committed) await Transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
-        {
-            healthy = false; // a connection that can't roll back is not handed to the next step
-        }
-        await EndAsync(healthy);
+        await LetGoOfConnectionAsync();
+        await _session.EndAsync(); // rolls back what was not committed
     }
 
-    /// Lets go of everything bound to the connection, then of the connection (and on SQLite of the write gate).
-    private async ValueTask EndAsync(bool healthy)
+    /// Lets go of everything made on the connection: commands of its own and the modules' contexts.
+    private async ValueTask LetGoOfConnectionAsync()
     {
-        await Transaction.DisposeAsync();
         foreach (var command in _ownCommands) await command.DisposeAsync();
+        _ownCommands.Clear();
         foreach (var context in _contexts.Values) await context.DisposeAsync();
+        _contexts.Clear();
         if (_workflows is not null) await _workflows.DisposeAsync();
-        await _session.EndAsync(healthy, _committed);
+        _workflows = null;
     }
 
     private WorkflowDb CreateWorkflows()

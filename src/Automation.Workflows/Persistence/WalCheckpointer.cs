@@ -20,7 +20,7 @@ namespace Automation.Workflows.Persistence;
 /// end-to-end benchmark (seeding, warm-up, 20 s at 500 events/s); with 128 MB (the default,
 /// WorkflowDatabase.DefaultSqliteLogLimitBytes) 18 times, and the p99 of alternating runs went from 19–275 ms (median
 /// 47) to 15–164 ms (median 19). The log file keeps the size it reached (up to half as much again).
-internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gate, long logLimitBytes)
+internal sealed class WalCheckpointer(string connectionString, SqliteWriter writer, long logLimitBytes)
 {
     /// Commits between checkpoints: a step writes some ten pages (an order event some twenty-five), so a passive pass
     /// copies a few megabytes at a time and the log is looked at often enough to be started over close to <see cref="RestartFrames"/>.
@@ -81,18 +81,12 @@ internal sealed class WalCheckpointer(string connectionString, SemaphoreSlim gat
                 // at 500 payments/s) would otherwise be copied and synced while every commit waits. With this pass the
                 // hold measured 0.9–13 ms (median 3) against 3–16 ms (median 9).
                 await CheckpointAsync();
-                await gate.WaitAsync();
-                var acquired = System.Diagnostics.Stopwatch.GetTimestamp();
-                try
+                // Under the gate, once the writer's open transaction is committed (SqliteWriter.HoldAsync).
+                await using (await writer.HoldAsync())
                 {
                     // Copy what is left and wait (busy_timeout) for readers still inside the log; then RESTART lets the
                     // next commit write the log from its start, TRUNCATE empties it now.
                     await RunCheckpointAsync(log >= TruncateFrames ? "TRUNCATE" : "RESTART", RestartWait, default);
-                }
-                finally
-                {
-                    Runtime.EngineMetrics.RecordWriterHeld(acquired, "checkpoint");
-                    gate.Release();
                 }
             }
             Interlocked.Increment(ref _completed);

@@ -9,8 +9,8 @@ using Npgsql;
 namespace Automation.Workflows.Persistence;
 
 /// The database the engine and the modules beside it share: opens connections, hands out step units of work, and
-/// applies migrations. On SQLite, which has one writer, units of work pass one at a time through an in-process gate
-/// and write through one long-lived connection instead of spinning on SQLITE_BUSY.
+/// applies migrations. On SQLite, which has one writer, units of work take turns at it (SqliteWriter) instead of
+/// spinning on SQLITE_BUSY.
 public sealed class WorkflowDatabase : IAsyncDisposable
 {
     // Pooled SQLite handles keep their PRAGMAs; a handle seen here was configured when it was first opened.
@@ -26,9 +26,8 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     private readonly Dictionary<Type, Func<DbConnection, DatabaseProvider, DbContext>> _participants = [];
     private readonly NpgsqlDataSource? _postgres;
     private readonly NpgsqlDataSource? _autonomous;
-    private readonly WalCheckpointer? _checkpointer;
+    private readonly SqliteWriter? _writer;
     private readonly ConcurrentBag<KeptSqliteConnection> _readers = [];
-    private KeptSqliteConnection? _writer;
 
     /// How long SQLite's write-ahead log may grow before a checkpoint starts it over, by default (see WalCheckpointer).
     public const long DefaultSqliteLogLimitBytes = 128L << 20;
@@ -44,17 +43,17 @@ public sealed class WorkflowDatabase : IAsyncDisposable
             _postgres = NpgsqlDataSource.Create(pooled);
             _autonomous = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(pooled) { MaxPoolSize = AutonomousConnections }.ConnectionString);
         }
-        else _checkpointer = new WalCheckpointer(ConnectionString, WriteGate, sqliteLogLimitBytes);
+        else _writer = new SqliteWriter(ConnectionString, sqliteLogLimitBytes);
     }
 
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
 
-    /// Serialises SQLite write transactions within this process; PostgreSQL needs no gate.
-    internal SemaphoreSlim WriteGate { get; } = new(1, 1);
-
     /// The SQLite write-ahead log's checkpoints (null on PostgreSQL).
-    internal WalCheckpointer? Checkpointer => _checkpointer;
+    internal WalCheckpointer? Checkpointer => _writer?.Checkpointer;
+
+    /// SQLite's writer (null on PostgreSQL).
+    internal SqliteWriter? SqliteWriter => _writer;
 
     /// Lets another module's DbContext (e.g. the store's) take part in every step's transaction.
     public void AddParticipant<T>(Func<DbConnection, DatabaseProvider, T> factory) where T : DbContext =>
@@ -107,27 +106,10 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     /// Starts the database work of one step; nothing is visible to others until <see cref="StepUnitOfWork.CommitAsync"/>.
     public Task<StepUnitOfWork> BeginAsync(CancellationToken ct = default) => StepUnitOfWork.BeginAsync(this, ct);
 
-    /// The connection a unit of work writes through: SQLite's writer under the gate, or a pooled PostgreSQL one.
-    internal async Task<WriteSession> OpenWriteSessionAsync(CancellationToken ct)
-    {
-        if (_postgres is not null)
-        {
-            var pooled = await OpenPooledAsync(_postgres, ct);
-            return new WriteSession(pooled, null, async (_, _) => await pooled.DisposeAsync());
-        }
-        await WriteGate.WaitAsync(ct);
-        var acquired = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            var writer = _writer ??= await KeptSqliteConnection.OpenAsync(ConnectionString, ct);
-            return new WriteSession(writer.Connection, writer.Commands, (healthy, committed) => EndSqliteSessionAsync(writer, healthy, committed, acquired));
-        }
-        catch
-        {
-            WriteGate.Release();
-            throw;
-        }
-    }
+    /// The connection and transaction a unit of work writes through: a share of SQLite's writer, or a pooled PostgreSQL
+    /// connection with a transaction of its own.
+    internal async Task<WriteSession> OpenWriteSessionAsync(CancellationToken ct) =>
+        _postgres is not null ? await PooledWriteSession.BeginAsync(await OpenPooledAsync(_postgres, ct), ct) : await _writer!.BeginAsync(ct);
 
     /// A connection for reads outside a step (request handlers, the engine's hot path): a kept SQLite reader, or a
     /// pooled PostgreSQL connection. A kept reader keeps the statements prepared on it, by the engine and by EF Core
@@ -145,22 +127,6 @@ public sealed class WorkflowDatabase : IAsyncDisposable
             if (healthy && _readers.Count < KeptReaders) _readers.Add(reader);
             else await reader.DisposeAsync();
         });
-    }
-
-    private async ValueTask EndSqliteSessionAsync(KeptSqliteConnection writer, bool healthy, bool committed, long acquired)
-    {
-        try
-        {
-            if (healthy) return;
-            _writer = null;
-            await writer.DisposeAsync();
-        }
-        finally
-        {
-            EngineMetrics.RecordWriterHeld(acquired, "unit");
-            WriteGate.Release();
-            if (committed) _checkpointer!.Committed();
-        }
     }
 
     /// Applies the engine's migrations (and puts a SQLite file in WAL mode).
@@ -182,17 +148,8 @@ public sealed class WorkflowDatabase : IAsyncDisposable
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
         if (_autonomous is not null) await _autonomous.DisposeAsync();
-        await WriteGate.WaitAsync();
-        try
-        {
-            if (_writer is { } writer) await writer.DisposeAsync();
-            _writer = null;
-            while (_readers.TryTake(out var reader)) await reader.DisposeAsync();
-        }
-        finally
-        {
-            WriteGate.Release();
-        }
+        if (_writer is not null) await _writer.DisposeAsync();
+        while (_readers.TryTake(out var reader)) await reader.DisposeAsync();
     }
 
     /// Two pool settings the event path needs, off by default in Npgsql; a connection string that sets one keeps its value.

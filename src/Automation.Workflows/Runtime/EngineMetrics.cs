@@ -20,6 +20,11 @@ public static class EngineMetrics
     public static readonly Histogram<double> WriterHeld =
         Meter.CreateHistogram<double>("automation.sqlite.writer.held", "ms", "Time SQLite's writer was held, by a unit of work or a checkpoint");
 
+    /// How many units of work one SQLite commit made durable (group commit, SqliteWriter): 1 when units come one at a
+    /// time, more when they queue for the writer. Its count is the number of commits.
+    public static readonly Histogram<long> CommitUnits =
+        Meter.CreateHistogram<long>("automation.sqlite.commit.units", "{unit}", "Units of work made durable by one SQLite commit");
+
     internal static void RecordWriterHeld(long acquiredTimestamp, string holder) =>
         WriterHeld.Record(System.Diagnostics.Stopwatch.GetElapsedTime(acquiredTimestamp).TotalMilliseconds,
             new KeyValuePair<string, object?>("holder", holder));

@@ -1,0 +1,266 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Automation.Workflows.Persistence.Rows;
+using Automation.Workflows.Runtime;
+using Microsoft.Data.Sqlite;
+
+namespace Automation.Workflows.Persistence;
+
+/// SQLite's one writer, shared by the units of work of this process one at a time, with group commit.
+///
+/// Units pass through an in-process gate (waiting here beats spinning on SQLITE_BUSY) and write through one kept
+/// connection. Each unit runs inside a savepoint of a transaction that several units may share: a unit that finishes
+/// while others wait at the gate releases its savepoint and hands the gate and the open transaction on; the last unit
+/// of the group (no one waiting, or the group is full or old enough) commits it, and only then is every unit of the
+/// group told that its work is committed. A commit writes each page it changed to the log once, so units that follow
+/// each other (the same right-most leaves of the same tables and indexes) share most of those writes.
+///
+/// - A unit that fails rolls back to its savepoint: the other units of its group keep their work.
+/// - A unit is never told that its work is stored before the commit is; if the commit fails, every unit of the group
+///   is told so and nothing of the group is stored. A unit may have read what an earlier unit of its group wrote
+///   before that was committed, but then both commit or neither does.
+/// - Anyone else taking the gate (the checkpointer, a caller that stopped waiting, disposal) commits the open group
+///   first, so a group never waits for a unit that is not coming.
+/// - A unit waiting for its group's commit holds nothing the writer needs; units take no other lock once they hold
+///   the gate, so the group always finishes.
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    /// Units committed together at most, and how long the first waits for the last at most: the price of a group is
+    /// that its first unit is told of its commit only when the last is done.
+    public const int MaxGroupUnits = 16;
+    public static readonly TimeSpan MaxGroupAge = TimeSpan.FromMilliseconds(5);
+
+    private const string UnitSavepoint = "unit_of_work";
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _waiting;
+    private KeptSqliteConnection? _connection;
+    private Group? _group; // under the gate only
+    private long _commits;
+
+    public SqliteWriter(string connectionString, long logLimitBytes)
+    {
+        _connectionString = connectionString;
+        Checkpointer = new WalCheckpointer(connectionString, this, logLimitBytes);
+    }
+
+    public WalCheckpointer Checkpointer { get; }
+
+    /// Transactions committed by the writer (a group of units counts once): for tests and diagnostics.
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// Opens a unit's share of the writer: waits for the gate, then joins the open transaction or begins one.
+    public async Task<WriteSession> BeginAsync(CancellationToken ct)
+    {
+        await AcquireAsync(ct);
+        var acquired = Stopwatch.GetTimestamp();
+        Group? group = null;
+        try
+        {
+            var connection = _connection ??= await KeptSqliteConnection.OpenAsync(_connectionString, ct);
+            group = _group ??= new Group((SqliteTransaction)await connection.Connection.BeginTransactionAsync(ct));
+            await group.Transaction.SaveAsync(UnitSavepoint, CancellationToken.None);
+            return new Session(this, connection, group, acquired);
+        }
+        catch
+        {
+            // Units of the group waiting for its commit must not wait for ever: commit it (a failed savepoint wrote
+            // nothing), or give up the connection if it is broken.
+            await LetGoAsync(group, joined: false, healthy: true, acquired);
+            throw;
+        }
+    }
+
+    /// Holds the gate for work that is not a unit (a checkpoint that must start the log over), once the open group is committed.
+    public async Task<IAsyncDisposable> HoldAsync()
+    {
+        await _gate.WaitAsync();
+        var held = new Held(this, Stopwatch.GetTimestamp());
+        try
+        {
+            await CommitOpenGroupAsync();
+            return held;
+        }
+        catch
+        {
+            await held.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class Held(SqliteWriter writer, long acquired) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                EngineMetrics.RecordWriterHeld(acquired, "checkpoint");
+                writer._gate.Release();
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private async Task AcquireAsync(CancellationToken ct)
+    {
+        if (_gate.Wait(0)) return;
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _gate.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // The holder may have handed its group on because this caller was waiting: commit it now.
+            Interlocked.Decrement(ref _waiting);
+            await using (await HoldAsync()) { }
+            throw;
+        }
+        Interlocked.Decrement(ref _waiting);
+    }
+
+    /// Called by the gate's holder when its unit is done (joined: its work is part of the group): hands the gate and
+    /// the open group on when someone waits and the group may grow, else commits it. Always lets go of the gate.
+    private async Task LetGoAsync(Group? group, bool joined, bool healthy, long acquired)
+    {
+        try
+        {
+            if (group is null) return;
+            if (!healthy)
+            {
+                await LoseGroupAsync(group, new InvalidOperationException("The SQLite writer's connection failed while units of work were waiting for their commit; they are not stored."));
+                return;
+            }
+            if (joined) group.Members++;
+            var handOn = group.Members > 0 && Volatile.Read(ref _waiting) > 0 && group.Members < MaxGroupUnits
+                && Stopwatch.GetElapsedTime(group.Began) < MaxGroupAge;
+            if (!handOn) await CommitAsync(group);
+        }
+        finally
+        {
+            EngineMetrics.RecordWriterHeld(acquired, "unit");
+            _gate.Release();
+        }
+    }
+
+    private async Task CommitOpenGroupAsync()
+    {
+        if (_group is { } group) await CommitAsync(group);
+    }
+
+    private async Task CommitAsync(Group group)
+    {
+        _group = null;
+        try
+        {
+            if (group.Members == 0) await group.Transaction.RollbackAsync(CancellationToken.None);
+            else await group.Transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is DbException or InvalidOperationException)
+        {
+            await LoseGroupAsync(group, failure);
+            return;
+        }
+        await group.Transaction.DisposeAsync();
+        Interlocked.Increment(ref _commits);
+        EngineMetrics.CommitUnits.Record(group.Members);
+        for (var i = 0; i < group.Members; i++) Checkpointer.Committed();
+        group.Done.TrySetResult();
+    }
+
+    /// The group's transaction cannot be committed: every unit waiting for it is told, and a connection that cannot
+    /// roll back is closed (the next unit opens a new one).
+    private async Task LoseGroupAsync(Group group, Exception failure)
+    {
+        _group = null;
+        try
+        {
+            // SQLite may have rolled it back by itself (a full disk, say): then this throws and the connection goes.
+            await group.Transaction.RollbackAsync(CancellationToken.None);
+            await group.Transaction.DisposeAsync();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            if (_connection is { } broken) await broken.DisposeAsync();
+            _connection = null;
+        }
+        group.Done.TrySetException(failure);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await CommitOpenGroupAsync();
+            if (_connection is { } connection) await connection.DisposeAsync();
+            _connection = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// An open transaction and the units that will be committed by it.
+    private sealed class Group(SqliteTransaction transaction)
+    {
+        public SqliteTransaction Transaction { get; } = transaction;
+        public long Began { get; } = Stopwatch.GetTimestamp();
+        public int Members { get; set; }
+
+        /// Completed when the group is committed (or failed), after the gate has moved on: continuations run on the pool.
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Session(SqliteWriter writer, KeptSqliteConnection connection, Group group, long acquired) : WriteSession
+    {
+        private bool _ended;
+
+        public override DbConnection Connection => connection.Connection;
+        public override DbTransaction Transaction => group.Transaction;
+        public override CommandCache? Commands => connection.Commands;
+        public override bool Ended => _ended;
+
+        public override async Task CommitAsync(CancellationToken ct)
+        {
+            if (_ended) throw new InvalidOperationException("This unit of work has already let go of the writer.");
+            var healthy = true;
+            try
+            {
+                await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException)
+            {
+                healthy = false;
+                throw;
+            }
+            finally
+            {
+                _ended = true;
+                await writer.LetGoAsync(group, joined: healthy, healthy, acquired);
+            }
+            await group.Done.Task;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (_ended) return;
+            _ended = true;
+            var healthy = true;
+            try
+            {
+                await group.Transaction.RollbackAsync(UnitSavepoint, CancellationToken.None);
+                await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException)
+            {
+                healthy = false; // a connection that can't roll back is not handed to the next unit
+            }
+            await writer.LetGoAsync(group, joined: false, healthy, acquired);
+        }
+    }
+}
