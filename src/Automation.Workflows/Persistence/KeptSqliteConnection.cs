@@ -22,7 +22,7 @@ internal sealed class KeptSqliteConnection : IAsyncDisposable
             await connection.OpenAsync(ct);
             await using var pragma = connection.CreateCommand();
             // NORMAL under WAL: a commit survives a process crash without an fsync; checkpoints sync the database file.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;";
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY;";
             await pragma.ExecuteNonQueryAsync(ct);
             return new KeptSqliteConnection(connection);
         }

@@ -25,10 +25,12 @@ namespace Automation.Workflows.Persistence;
 ///   the gate, so the group always finishes.
 internal sealed class SqliteWriter : IAsyncDisposable
 {
-    /// Units committed together at most, and how long the first waits for the last at most: the price of a group is
-    /// that its first unit is told of its commit only when the last is done.
+    /// Units committed together at most.
     public const int MaxGroupUnits = 16;
-    public static readonly TimeSpan MaxGroupAge = TimeSpan.FromMilliseconds(5);
+
+    /// How long the first unit of a group waits for the others at most: the price of a group is that its first unit is
+    /// told of its commit only when the last is done.
+    public static readonly TimeSpan DefaultMaxGroupWait = TimeSpan.FromMilliseconds(5);
 
     private const string UnitSavepoint = "unit_of_work";
 
@@ -50,6 +52,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// Transactions committed by the writer (a group of units counts once): for tests and diagnostics.
     public long Commits => Interlocked.Read(ref _commits);
 
+    /// Units of work waiting for the gate (for tests).
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// How long the first unit of a group waits for the others at most (tests make it long, so that their groups form
+    /// however slow the machine).
+    public TimeSpan MaxGroupWait { get; set; } = DefaultMaxGroupWait;
+
     /// Opens a unit's share of the writer: waits for the gate, then joins the open transaction or begins one.
     public async Task<WriteSession> BeginAsync(CancellationToken ct)
     {
@@ -60,8 +69,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             var connection = _connection ??= await KeptSqliteConnection.OpenAsync(_connectionString, ct);
             group = _group ??= new Group((SqliteTransaction)await connection.Connection.BeginTransactionAsync(ct));
-            await group.Transaction.SaveAsync(UnitSavepoint, CancellationToken.None);
-            return new Session(this, connection, group, acquired);
+            // The first unit of a group needs no savepoint: its failure rolls the whole transaction back, which holds
+            // nothing else. (A savepoint makes SQLite keep a copy of every page the unit changes.)
+            var savepoint = group.Members > 0;
+            if (savepoint) await group.Transaction.SaveAsync(UnitSavepoint, CancellationToken.None);
+            return new Session(this, connection, group, savepoint, acquired);
         }
         catch
         {
@@ -134,9 +146,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 await LoseGroupAsync(group, new InvalidOperationException("The SQLite writer's connection failed while units of work were waiting for their commit; they are not stored."));
                 return;
             }
-            if (joined) group.Members++;
+            if (joined && group.Members++ == 0) group.FirstDone = Stopwatch.GetTimestamp();
             var handOn = group.Members > 0 && Volatile.Read(ref _waiting) > 0 && group.Members < MaxGroupUnits
-                && Stopwatch.GetElapsedTime(group.Began) < MaxGroupAge;
+                && Stopwatch.GetElapsedTime(group.FirstDone) < MaxGroupWait;
             if (!handOn) await CommitAsync(group);
         }
         finally
@@ -209,14 +221,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private sealed class Group(SqliteTransaction transaction)
     {
         public SqliteTransaction Transaction { get; } = transaction;
-        public long Began { get; } = Stopwatch.GetTimestamp();
         public int Members { get; set; }
+
+        /// When the first unit finished its work (and began to wait for the group's commit).
+        public long FirstDone { get; set; }
 
         /// Completed when the group is committed (or failed), after the gate has moved on: continuations run on the pool.
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Session(SqliteWriter writer, KeptSqliteConnection connection, Group group, long acquired) : WriteSession
+    private sealed class Session(SqliteWriter writer, KeptSqliteConnection connection, Group group, bool savepoint, long acquired) : WriteSession
     {
         private bool _ended;
 
@@ -231,7 +245,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             var healthy = true;
             try
             {
-                await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
+                if (savepoint) await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
             }
             catch (Exception e) when (e is DbException or InvalidOperationException)
             {
@@ -254,7 +268,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             try
             {
                 await group.Transaction.RollbackAsync(UnitSavepoint, CancellationToken.None);
-                await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
+                if (savepoint) await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
             }
             catch (Exception e) when (e is DbException or InvalidOperationException)
             {
