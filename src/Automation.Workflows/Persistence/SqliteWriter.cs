@@ -176,11 +176,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
             await LoseGroupAsync(group, failure);
             return;
         }
-        await group.Transaction.DisposeAsync();
-        Interlocked.Increment(ref _commits);
-        EngineMetrics.CommitUnits.Record(group.Members);
-        for (var i = 0; i < group.Members; i++) Checkpointer.Committed();
+        if (group.Members > 0)
+        {
+            Interlocked.Increment(ref _commits);
+            EngineMetrics.CommitUnits.Record(group.Members);
+            for (var i = 0; i < group.Members; i++) Checkpointer.Committed();
+        }
         group.Done.TrySetResult();
+        await group.Transaction.DisposeAsync();
     }
 
     /// The group's transaction cannot be committed: every unit waiting for it is told, and a connection that cannot
@@ -188,6 +191,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private async Task LoseGroupAsync(Group group, Exception failure)
     {
         _group = null;
+        group.Done.TrySetException(failure);
         try
         {
             // SQLite may have rolled it back by itself (a full disk, say): then this throws and the connection goes.
@@ -196,10 +200,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {
-            if (_connection is { } broken) await broken.DisposeAsync();
+            var broken = _connection;
             _connection = null;
+            if (broken is not null) await broken.DisposeAsync();
         }
-        group.Done.TrySetException(failure);
     }
 
     public async ValueTask DisposeAsync()
@@ -267,8 +271,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
             var healthy = true;
             try
             {
-                await group.Transaction.RollbackAsync(UnitSavepoint, CancellationToken.None);
-                if (savepoint) await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
+                // Without a savepoint the unit is the group's only one: letting go rolls the whole transaction back.
+                if (savepoint)
+                {
+                    await group.Transaction.RollbackAsync(UnitSavepoint, CancellationToken.None);
+                    await group.Transaction.ReleaseAsync(UnitSavepoint, CancellationToken.None);
+                }
             }
             catch (Exception e) when (e is DbException or InvalidOperationException)
             {

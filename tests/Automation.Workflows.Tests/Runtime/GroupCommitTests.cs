@@ -138,6 +138,23 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.True(await StoredAsync("alone"));
     }
 
+    [Fact]
+    public async Task A_unit_alone_that_fails_rolls_back_and_the_writer_keeps_its_connection()
+    {
+        System.Data.Common.DbConnection used;
+        await using (var failing = await _h.Database.BeginAsync())
+        {
+            used = failing.Connection;
+            await InsertAsync(failing, "failing");
+        }
+
+        await using var next = await _h.Database.BeginAsync();
+        Assert.Same(used, next.Connection);
+        await InsertAsync(next, "next");
+        await next.CommitAsync();
+        Assert.Equal(["next"], await RowsAsync());
+    }
+
     /// A unit of work opened in a flow of its own (a flow may have one SQLite unit open at a time), holding the writer
     /// until the test lets it insert its row and commit.
     private sealed class HeldUnit
