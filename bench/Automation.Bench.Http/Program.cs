@@ -148,20 +148,14 @@ static async Task<List<long>> SeedAsync(BenchCluster cluster, int count)
 // The time units of work held SQLite's one writer, summed over the nodes' `/metrics` (automation.sqlite.writer.held):
 // per event, the floor under a node's time per event however many cores it has.
 static async Task<double> WriterHeldAsync(BenchCluster cluster) =>
-    (await WriterHeldPointsAsync(cluster)).Sum(p => p["sum"]?.GetValue<double>() ?? 0);
+    (await MetricPointsAsync(cluster, "automation.sqlite.writer.held")).Sum(p => p["sum"]?.GetValue<double>() ?? 0);
 
 // Units of work committed and commits, summed over the nodes' `/metrics` (automation.sqlite.commit.units): several
 // units per commit when they queue for SQLite's writer (group commit).
 static async Task<(long Units, long Commits)> CommitsAsync(BenchCluster cluster)
 {
-    var (units, commits) = (0L, 0L);
-    foreach (var client in cluster.Clients)
-    {
-        var metrics = await client.GetFromJsonAsync<JsonObject>("/metrics");
-        foreach (var point in (metrics?["automation.sqlite.commit.units"]?["points"] as JsonArray ?? []).OfType<JsonObject>())
-            (units, commits) = (units + (long)(point["sum"]?.GetValue<double>() ?? 0), commits + (point["count"]?.GetValue<long>() ?? 0));
-    }
-    return (units, commits);
+    var points = await MetricPointsAsync(cluster, "automation.sqlite.commit.units");
+    return ((long)points.Sum(p => p["sum"]?.GetValue<double>() ?? 0), points.Sum(p => p["count"]?.GetValue<long>() ?? 0));
 }
 
 // The longest time a checkpoint held the writer since the node started (seeding and warm-up included), and how many
@@ -169,20 +163,20 @@ static async Task<(long Units, long Commits)> CommitsAsync(BenchCluster cluster)
 // (A unit's longest hold is not shown: it is the start-up's migrations and publishing.)
 static async Task<string> LongestCheckpointAsync(BenchCluster cluster)
 {
-    var checkpoints = (await WriterHeldPointsAsync(cluster)).Where(p => p["tags"]?["holder"]?.GetValue<string>() == "checkpoint").ToList();
+    var checkpoints = (await MetricPointsAsync(cluster, "automation.sqlite.writer.held")).Where(p => p["tags"]?["holder"]?.GetValue<string>() == "checkpoint").ToList();
     var longest = checkpoints.Select(p => p["max"]?.GetValue<double>() ?? 0).DefaultIfEmpty(0).Max();
     var restarts = checkpoints.Sum(p => p["count"]?.GetValue<long>() ?? 0);
     return $"checkpoints held the writer at most {longest:N1} ms ({restarts} log restarts since start)";
 }
 
-// The points (one per tag set) of automation.sqlite.writer.held on every node.
-static async Task<List<JsonObject>> WriterHeldPointsAsync(BenchCluster cluster)
+// The points (one per tag set) of one instrument in every node's `/metrics`.
+static async Task<List<JsonObject>> MetricPointsAsync(BenchCluster cluster, string instrument)
 {
     var points = new List<JsonObject>();
     foreach (var client in cluster.Clients)
     {
         var metrics = await client.GetFromJsonAsync<JsonObject>("/metrics");
-        points.AddRange((metrics?["automation.sqlite.writer.held"]?["points"] as JsonArray ?? []).OfType<JsonObject>());
+        points.AddRange((metrics?[instrument]?["points"] as JsonArray ?? []).OfType<JsonObject>());
     }
     return points;
 }
