@@ -112,6 +112,10 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         return aggregate;
     }
 
+    /// The aggregate this context loaded whole and still tracks, as the unit's changes left it; null when it was not
+    /// loaded whole, or was deleted or detached since. No query.
+    public T? HeldWhole<T>(long id) where T : class => _loadedWhole.GetValueOrDefault((typeof(T), id)) as T;
+
     private void ForgetWhole(object? sender, EntityStateChangedEventArgs e)
     {
         if (e.NewState is not (EntityState.Detached or EntityState.Deleted) || _loadedWhole.Count == 0) return;

@@ -15,11 +15,20 @@ public sealed record OrderView(
     IReadOnlyList<ShipmentView> Shipments, IReadOnlyList<PaymentView> Payments, IReadOnlyDictionary<string, string?> Fields,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset StatusChangedAt)
 {
-    public static OrderView Of(Order o, Client? client) => new(
+    public static OrderView Of(Order o, Client? client) => Of(o, client, Read);
+
+    /// An order as a unit of work left it: its times as the database stores them.
+    public static OrderView Of(OrderAsLeft left, Client? client) => Of(left.Order, client, left.AsStored);
+
+    private static OrderView Of(Order o, Client? client, Func<DateTimeOffset, DateTimeOffset> time) => new(
         o.Id, o.Number, o.Status, o.ResponsibleId, client is null ? null : ClientView.Of(client), o.Items, o.Amount, o.Currency,
         o.IsPaid, o.IsShipped, o.IsCanceled, o.CancelReason, o.DeliveryAllowed,
-        o.Shipments.OrderBy(s => s.Id).Select(ShipmentView.Of).ToList(), o.Payments.OrderBy(p => p.Id).Select(PaymentView.Of).ToList(),
-        o.Fields, o.CreatedAt, o.UpdatedAt, o.StatusChangedAt);
+        o.Shipments.OrderBy(s => s.Id).Select(s => ShipmentView.Of(s, time)).ToList(),
+        o.Payments.OrderBy(p => p.Id).Select(p => PaymentView.Of(p, time)).ToList(),
+        o.Fields, time(o.CreatedAt), time(o.UpdatedAt), time(o.StatusChangedAt));
+
+    // Times of entities read from the database are as stored already.
+    private static DateTimeOffset Read(DateTimeOffset time) => time;
 }
 
 public sealed record ClientView(long Id, string Kind, string Name, IReadOnlyList<ContactView> Emails, IReadOnlyList<ContactView> Phones, string? VisitorId)
@@ -33,12 +42,18 @@ public sealed record ContactView(string Value, string Type);
 
 public sealed record ShipmentView(long Id, string DeliveryService, string? TrackingNumber, string Status, bool Approved, bool Shipped, DateTimeOffset UpdatedAt)
 {
-    public static ShipmentView Of(Shipment s) => new(s.Id, s.DeliveryService, s.TrackingNumber, s.Status, s.Approved, s.Shipped, s.UpdatedAt);
+    public static ShipmentView Of(Shipment s) => Of(s, static t => t);
+
+    public static ShipmentView Of(Shipment s, Func<DateTimeOffset, DateTimeOffset> time) =>
+        new(s.Id, s.DeliveryService, s.TrackingNumber, s.Status, s.Approved, s.Shipped, time(s.UpdatedAt));
 }
 
 public sealed record PaymentView(long Id, decimal Amount, string Currency, bool Paid, string? PaySystem, string? ExternalId, DateTimeOffset CreatedAt)
 {
-    public static PaymentView Of(Payment p) => new(p.Id, p.Amount, p.Currency, p.Paid, p.PaySystem, p.ExternalId, p.CreatedAt);
+    public static PaymentView Of(Payment p) => Of(p, static t => t);
+
+    public static PaymentView Of(Payment p, Func<DateTimeOffset, DateTimeOffset> time) =>
+        new(p.Id, p.Amount, p.Currency, p.Paid, p.PaySystem, p.ExternalId, time(p.CreatedAt));
 }
 
 public sealed record TimelineView(long Id, DateTimeOffset At, string Kind, string Text, string? Author, JsonNode? Data)

@@ -23,7 +23,7 @@ public sealed class EventIntake(
     {
         FloodDrop? dropped = null;
         var counted = false;
-        var (accepted, outcomes) = await StoreAndProcessAsync<InboxAcceptance>(async db =>
+        var (accepted, outcomes, _) = await StoreAndProcessAsync<InboxAcceptance, object>(async db =>
         {
             // A copy per attempt: a rolled-back attempt leaves its generated id and outcome on the entity it stored.
             var accepted = await new EventInbox(db, clock).AcceptAsync(incoming.Copy(), ct);
@@ -36,7 +36,7 @@ public sealed class EventIntake(
                 return (accepted, []);
             }
             return (accepted, [accepted.Event]);
-        }, ct);
+        }, see: null, ct);
         if (accepted.AlreadyReceived) return new Intake(accepted.Event, AlreadyReceived: true, Outcome: null);
         if (dropped is not null)
         {
@@ -48,32 +48,46 @@ public sealed class EventIntake(
 
     /// Runs a change of the store that may raise events (a payment, a shipment update, a cancellation) and processes
     /// the events it raised, in order.
-    public async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> ChangeAsync<T>(Func<StoreDb, Task<T>> change, CancellationToken ct) =>
-        await StoreAndProcessAsync(async db =>
+    public async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> ChangeAsync<T>(Func<StoreDb, Task<T>> change, CancellationToken ct)
+    {
+        var changed = await ChangeAsync<T, object>(change, see: null, ct);
+        return (changed.Result, changed.Outcomes);
+    }
+
+    /// The same, and what <paramref name="see"/> takes from the unit of work once the events are processed (entities
+    /// it tracks, such as the changed order), so that the caller can answer with the state it committed instead of
+    /// reading it back. Seen is null when the events were processed in units of their own, after a failure: the
+    /// change's unit then did not leave the state that was committed last.
+    public Task<Changed<T, TSeen>> ChangeAsync<T, TSeen>(Func<StoreDb, Task<T>> change, Func<StoreDb, TSeen?>? see, CancellationToken ct)
+        where TSeen : class =>
+        StoreAndProcessAsync(async db =>
         {
             var result = await change(db);
             // The store's services save as they go; the events this change raised are the unprocessed ones it tracks.
             // Raised events are added to the context (never reached through a navigation), so no detection is needed.
             var raised = db.TrackedWithoutDetecting<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).OrderBy(e => e.Id).ToList();
             return (result, raised);
-        }, ct);
+        }, see, ct);
 
     /// The change (which stores the events to process) and the processing, in one unit of work; on a failure of the
     /// processing, the change in a unit of its own and each event processed after it.
-    private async Task<(T Result, IReadOnlyList<EventOutcome> Outcomes)> StoreAndProcessAsync<T>(
-        Func<StoreDb, Task<(T Result, IReadOnlyList<InboxEvent> Events)>> change, CancellationToken ct)
+    private async Task<Changed<T, TSeen>> StoreAndProcessAsync<T, TSeen>(
+        Func<StoreDb, Task<(T Result, IReadOnlyList<InboxEvent> Events)>> change, Func<StoreDb, TSeen?>? see, CancellationToken ct)
+        where TSeen : class
     {
         await using (var work = await database.BeginAsync(ct))
         {
-            var (result, events) = await change(work.Db<StoreDb>());
+            var db = work.Db<StoreDb>();
+            var (result, events) = await change(db);
             try
             {
                 var outcomes = new List<EventOutcome>(events.Count);
                 foreach (var e in events) outcomes.Add(await processor.ProcessAsync(work, e, ct));
+                var seen = see?.Invoke(db);
                 await work.CommitAsync(ct);
                 foreach (var e in events) ServiceMetrics.Received(e.Type);
                 foreach (var outcome in outcomes) ServiceMetrics.Processed(outcome);
-                return (result, outcomes);
+                return new(result, outcomes, seen);
             }
             // Only a unit that did not commit is redone: once committed (an action after the commit failing, such as
             // scheduling a timer), running the change again would apply it twice.
@@ -96,7 +110,7 @@ public sealed class EventIntake(
         var later = new List<EventOutcome>();
         foreach (var id in pending)
             if (await ProcessAsync(id, ct) is { } outcome) later.Add(outcome);
-        return (stored, later);
+        return new(stored, later, null);
     }
 
     /// Processes one stored event; null when it failed: it stays in the inbox, its lease is let go, and the inbox pump
@@ -131,6 +145,10 @@ public sealed class EventIntake(
         }
     }
 }
+
+/// What a change returned, the outcomes of the events it raised, and what the caller saw of its unit of work after
+/// processing them (null when they were processed in units of their own).
+public sealed record Changed<T, TSeen>(T Result, IReadOnlyList<EventOutcome> Outcomes, TSeen? Seen) where TSeen : class;
 
 /// The stored event; Outcome is null when it was received before (see the event's own outcome) or processing is pending.
 public sealed record Intake(InboxEvent Event, bool AlreadyReceived, EventOutcome? Outcome)
