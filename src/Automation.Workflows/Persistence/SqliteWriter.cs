@@ -35,7 +35,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private const string UnitSavepoint = "unit_of_work";
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly WriterGate _gate = new();
     private int _waiting;
     private KeptSqliteConnection? _connection;
     private Group? _group; // under the gate only
@@ -87,7 +87,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// Holds the gate for work that is not a unit (a checkpoint that must start the log over), once the open group is committed.
     public async Task<IAsyncDisposable> HoldAsync()
     {
-        await _gate.WaitAsync();
+        await _gate.EnterAsync();
         var held = new Held(this, Stopwatch.GetTimestamp());
         try
         {
@@ -110,7 +110,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
                 EngineMetrics.RecordWriterHeld(acquired, "checkpoint");
-                writer._gate.Release();
+                writer._gate.Exit();
             }
             return ValueTask.CompletedTask;
         }
@@ -118,11 +118,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private async Task AcquireAsync(CancellationToken ct)
     {
-        if (_gate.Wait(0)) return;
+        if (_gate.TryEnter()) return;
         Interlocked.Increment(ref _waiting);
         try
         {
-            await _gate.WaitAsync(ct);
+            await _gate.EnterAsync(ct);
         }
         catch (OperationCanceledException)
         {
@@ -154,7 +154,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         finally
         {
             EngineMetrics.RecordWriterHeld(acquired, "unit");
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -208,7 +208,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync();
+        await _gate.EnterAsync();
         try
         {
             await CommitOpenGroupAsync();
@@ -217,7 +217,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
