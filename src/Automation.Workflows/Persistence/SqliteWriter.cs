@@ -110,7 +110,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
                 EngineMetrics.RecordWriterHeld(acquired, "checkpoint");
-                writer._gate.Exit();
+                writer._gate.Exit(inline: false);
             }
             return ValueTask.CompletedTask;
         }
@@ -138,6 +138,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// the open group on when someone waits and the group may grow, else commits it. Always lets go of the gate.
     private async Task LetGoAsync(Group? group, bool joined, bool healthy, long acquired)
     {
+        var handedOn = false;
         try
         {
             if (group is null) return;
@@ -147,14 +148,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 return;
             }
             if (joined && group.Members++ == 0) group.FirstDone = Stopwatch.GetTimestamp();
-            var handOn = group.Members > 0 && Volatile.Read(ref _waiting) > 0 && group.Members < MaxGroupUnits
+            handedOn = group.Members > 0 && Volatile.Read(ref _waiting) > 0 && group.Members < MaxGroupUnits
                 && Stopwatch.GetElapsedTime(group.FirstDone) < MaxGroupWait;
-            if (!handOn) await CommitAsync(group);
+            if (!handedOn) await CommitAsync(group);
         }
         finally
         {
             EngineMetrics.RecordWriterHeld(acquired, "unit");
-            _gate.Exit();
+            // A unit that handed its group on waits for that group's commit, which the next unit brings nearer: its
+            // thread runs the next unit. One whose group is committed has its answer to give: the next unit goes to
+            // the thread pool.
+            _gate.Exit(inline: handedOn);
         }
     }
 
@@ -217,7 +221,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         finally
         {
-            _gate.Exit();
+            _gate.Exit(inline: false);
         }
     }
 

@@ -2,12 +2,13 @@ namespace Automation.Workflows.Persistence;
 
 /// The gate in front of SQLite's writer: one holder at a time, waiters served first come, first served.
 ///
-/// Letting go hands the gate straight to the next waiter and, up to <see cref="MaxInlineHandOffs"/> hand-offs deep,
-/// runs that waiter's continuation on the thread that let go. A unit that lets go has nothing left to do but wait for
-/// its group's commit, so its thread may as well write the next unit. Through the thread pool (SemaphoreSlim) the
-/// next unit waited 78 µs on average behind the answers and requests queued before it, about a tenth of the
-/// writer's time at ~1,000 units/s, while the writer sat idle. The depth is bounded so that one thread does not
-/// write every unit that keeps arriving while the answers of the units it wrote wait for it to unwind.
+/// Letting go hands the gate straight to the next waiter. When the caller says so, and up to
+/// <see cref="MaxInlineHandOffs"/> hand-offs deep, that waiter's continuation runs on the thread that let go: a unit
+/// that hands its open group on has nothing left to do but wait for the group's commit, so its thread may as well
+/// write the next unit. Through the thread pool (SemaphoreSlim) the next unit waited 78 µs on average behind the
+/// answers and requests queued before it, about a tenth of the writer's time at ~1,000 units/s, while the writer sat
+/// idle. The depth is bounded so that one thread does not write every unit that keeps arriving while the answers of
+/// the units it wrote wait for it to unwind.
 internal sealed class WriterGate
 {
     /// Hand-offs one thread runs inline, one inside the other, before it queues the next to the thread pool.
@@ -54,8 +55,9 @@ internal sealed class WriterGate
         using (ct.UnsafeRegister(static state => ((Waiter)state!).GiveUp(), waiter)) await waiter.Granted.Task;
     }
 
-    /// Lets go of the gate: to the next waiter if there is one (which then holds it), else free.
-    public void Exit()
+    /// Lets go of the gate: to the next waiter if there is one (which then holds it), else free. inline: the next
+    /// holder may run on this thread, inside this call; else it continues on the thread pool.
+    public void Exit(bool inline)
     {
         Waiter? next;
         lock (_lock)
@@ -70,7 +72,7 @@ internal sealed class WriterGate
             _waiters.RemoveFirst();
             next.Node = null;
         }
-        if (_inlineDepth >= MaxInlineHandOffs)
+        if (!inline || _inlineDepth >= MaxInlineHandOffs)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static waiter => waiter.Granted.TrySetResult(), next, preferLocal: false);
             return;

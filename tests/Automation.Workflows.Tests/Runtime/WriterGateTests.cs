@@ -23,12 +23,31 @@ public sealed class WriterGateTests
         var me = Environment.CurrentManagedThreadId;
         for (var i = 1; i <= 3; i++)
         {
-            gate.Exit();
+            gate.Exit(inline: true);
             Assert.Equal((i, me), ran[^1]); // ran here, inside Exit
             Assert.False(gate.TryEnter()); // and holds the gate
         }
-        gate.Exit();
+        gate.Exit(inline: true);
         Assert.True(gate.TryEnter());
+    }
+
+    [Fact]
+    public async Task Not_inline_the_next_holder_continues_on_the_thread_pool_after_Exit_returned()
+    {
+        var gate = new WriterGate();
+        Assert.True(gate.TryEnter());
+        var exited = false;
+        var sawExited = gate.EnterAsync().ContinueWith(_ =>
+        {
+            lock (gate) return Volatile.Read(ref exited); // run inside Exit, it would take the lock (re-entrant) before exited is set
+        }, TaskContinuationOptions.ExecuteSynchronously);
+        lock (gate)
+        {
+            gate.Exit(inline: false);
+            Volatile.Write(ref exited, true);
+        }
+        Assert.True(await sawExited.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(gate.TryEnter()); // the next holder has it
     }
 
     [Fact]
@@ -42,17 +61,17 @@ public sealed class WriterGateTests
         impatient.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => givesUp);
 
-        gate.Exit();
+        gate.Exit(inline: true);
         Assert.True(next.IsCompletedSuccessfully);
 
         using var late = new CancellationTokenSource();
         var handed = gate.EnterAsync(late.Token);
-        gate.Exit();
+        gate.Exit(inline: true);
         await handed;
         late.Cancel(); // too late: it holds the gate
         Assert.True(handed.IsCompletedSuccessfully);
         Assert.False(gate.TryEnter());
-        gate.Exit();
+        gate.Exit(inline: true);
         Assert.True(gate.TryEnter());
     }
 
@@ -63,7 +82,7 @@ public sealed class WriterGateTests
         Assert.True(gate.TryEnter());
         var entered = gate.EnterAsync(new CancellationToken(canceled: true));
         Assert.True(entered.IsCanceled);
-        gate.Exit();
+        gate.Exit(inline: true);
         Assert.True(gate.TryEnter()); // no one was left waiting for it
     }
 
@@ -85,12 +104,12 @@ public sealed class WriterGateTests
             {
                 depth.Value++;
                 lock (ran) ran.Add((waiter, Environment.CurrentManagedThreadId, depth.Value));
-                gate.Exit();
+                gate.Exit(inline: true);
                 depth.Value--;
             }, TaskContinuationOptions.ExecuteSynchronously));
         }
 
-        gate.Exit();
+        gate.Exit(inline: true);
         await Task.WhenAll(all).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(Enumerable.Range(0, count), ran.Select(r => r.Waiter));
