@@ -15,7 +15,8 @@ public sealed record OrderView(
     IReadOnlyList<ShipmentView> Shipments, IReadOnlyList<PaymentView> Payments, IReadOnlyDictionary<string, string?> Fields,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset StatusChangedAt)
 {
-    public static OrderView Of(Order o, Client? client) => Of(o, client, Read);
+    /// An order read from the database: its times are as stored already.
+    public static OrderView Of(Order o, Client? client) => Of(o, client, static t => t);
 
     /// An order as a unit of work left it: its times as the database stores them.
     public static OrderView Of(OrderAsLeft left, Client? client) => Of(left.Order, client, left.AsStored);
@@ -26,9 +27,6 @@ public sealed record OrderView(
         o.Shipments.OrderBy(s => s.Id).Select(s => ShipmentView.Of(s, time)).ToList(),
         o.Payments.OrderBy(p => p.Id).Select(p => PaymentView.Of(p, time)).ToList(),
         o.Fields, time(o.CreatedAt), time(o.UpdatedAt), time(o.StatusChangedAt));
-
-    // Times of entities read from the database are as stored already.
-    private static DateTimeOffset Read(DateTimeOffset time) => time;
 }
 
 public sealed record ClientView(long Id, string Kind, string Name, IReadOnlyList<ContactView> Emails, IReadOnlyList<ContactView> Phones, string? VisitorId)

@@ -36,6 +36,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private readonly string _connectionString;
     private readonly WriterGate _gate = new();
+    // Units waiting for the gate: the gate's own queue also holds the checkpointer, and a checkpoint waiting is no
+    // reason to hand an open group on (it would commit the group itself and then hold this unit's thread).
     private int _waiting;
     private KeptSqliteConnection? _connection;
     private Group? _group; // under the gate only
