@@ -17,7 +17,10 @@ public sealed class ChannelsDb(DbContextOptions<ChannelsDb> options) : DbContext
     public DbSet<InboundMail> InboundMail => Set<InboundMail>();
     public DbSet<TrackingLink> TrackingLinks => Set<TrackingLink>();
 
-    public DatabaseProvider Provider => Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
+    // Asking EF Core reads the provider's assembly name each time; a context's provider never changes.
+    private DatabaseProvider? _provider;
+
+    public DatabaseProvider Provider => _provider ??= Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
 
     /// A context with its own connection, opened and closed by EF Core as needed (the sender, the listener, tracking).
     public static ChannelsDb Create(string connectionString, DatabaseProvider provider)

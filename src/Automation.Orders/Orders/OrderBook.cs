@@ -67,10 +67,8 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
     public Task<Order?> FindAsync(long orderId, CancellationToken cancellationToken) =>
         db.WholeAsync(orderId, OrderWithShipmentsAndPayments, cancellationToken);
 
-    // Compiled once: every event reads its order this way, and translating the LINQ anew each time cost more than the query.
-    private static readonly CompiledStoreQuery<long, Order?> OrderWithShipmentsAndPayments = new((db, orderId, _) =>
-        db.Orders.Include(o => o.Shipments.OrderBy(s => s.Id)).Include(o => o.Payments.OrderBy(p => p.Id)).AsSingleQuery()
-            .FirstOrDefault(o => o.Id == orderId));
+    // Every event reads its order this way, inside the writer: prepared statements, not EF Core's query pipeline.
+    private static readonly StoreAggregate<Order> OrderWithShipmentsAndPayments = new(o => o.Shipments, o => o.Payments);
 
     public async Task<Order?> FindByNumberAsync(string number, CancellationToken cancellationToken) =>
         await WithDetails(db.Orders).FirstOrDefaultAsync(o => o.Number == number, cancellationToken);

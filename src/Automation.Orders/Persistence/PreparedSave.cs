@@ -28,9 +28,6 @@ internal static class PreparedSave
 {
     private const string Savepoint = "prepared_save";
 
-    // Per entity type: how it maps to its table, or null when this path does not handle the type.
-    private static readonly ConcurrentDictionary<IEntityType, TableShape?> Shapes = new();
-
     // Per entity type, state and set of written columns: the statement's SQL.
     private static readonly ConcurrentDictionary<(IEntityType, EntityState, string), string> Sql = new();
 
@@ -200,7 +197,7 @@ internal static class PreparedSave
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
             if (entry.State is not (EntityState.Added or EntityState.Modified)) return null;
-            if (Shapes.GetOrAdd(entry.Metadata, TableShape.Of) is not { } shape) return null;
+            if (TableShape.For(entry.Metadata) is not { } shape) return null;
             var write = entry.State == EntityState.Added ? Insert(entry, shape, returnRows) : Update(entry, shape, returnRows);
             if (write is null) return null;
             if (entry.State == EntityState.Added) (added ??= []).Add(entry.Metadata);
@@ -209,7 +206,7 @@ internal static class PreparedSave
         for (var i = 0; i < db.AppendedRows.Count; i++)
         {
             var row = db.AppendedRows[i];
-            if (db.Model.FindEntityType(row.GetType()) is not { } type || Shapes.GetOrAdd(type, TableShape.Of) is not { GeneratedKey: { } key } shape) return null;
+            if (db.Model.FindEntityType(row.GetType()) is not { } type || TableShape.For(type) is not { GeneratedKey: { } key } shape) return null;
             var columns = shape.Columns.Where(p => p != key).Select(p => (p, false)).ToList();
             var sql = InsertSql(type, shape, columns, generated: true, returnRows, rows: 1);
             writes.Add(new Write([row], EntityState.Added, type, shape, sql, columns, key) { Appended = i });
@@ -261,8 +258,8 @@ internal static class PreparedSave
         Sql.GetOrAdd((type, EntityState.Added, (generated ? "generated" : "all") + (returnRow ? "|row" : "") + "|" + rows), _ =>
         {
             var values = Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", columns.Select((_, i) => "@p" + (row * columns.Count + i))) + ")");
-            return $"INSERT INTO {shape.Table} ({string.Join(", ", columns.Select(c => Quote(shape.Column(c.Item1))))}) VALUES {string.Join(", ", values)}" +
-                (generated ? $" RETURNING {Quote(shape.Column(shape.GeneratedKey!))}" : returnRow ? " RETURNING 1" : "");
+            return $"INSERT INTO {shape.Table} ({string.Join(", ", columns.Select(c => TableShape.Quote(shape.Column(c.Item1))))}) VALUES {string.Join(", ", values)}" +
+                (generated ? $" RETURNING {TableShape.Quote(shape.Column(shape.GeneratedKey!))}" : returnRow ? " RETURNING 1" : "");
         });
 
     private static Write? Update(EntityEntry entry, TableShape shape, bool returnRow)
@@ -282,8 +279,8 @@ internal static class PreparedSave
         var sql = Sql.GetOrAdd((entry.Metadata, EntityState.Modified, signature), _ =>
         {
             var i = 0;
-            var assignments = string.Join(", ", set.Select(s => $"{Quote(shape.Column(s.Item1))} = @p{i++}"));
-            var conditions = string.Join(" AND ", where.Select(w => $"{Quote(shape.Column(w.Item1))} = @p{i++}"));
+            var assignments = string.Join(", ", set.Select(s => $"{TableShape.Quote(shape.Column(s.Item1))} = @p{i++}"));
+            var conditions = string.Join(" AND ", where.Select(w => $"{TableShape.Quote(shape.Column(w.Item1))} = @p{i++}"));
             return $"UPDATE {shape.Table} SET {assignments} WHERE {conditions}" + (returnRow ? " RETURNING 1" : "");
         });
         return new Write([entry], EntityState.Modified, entry.Metadata, shape, sql, [.. set, .. where], null);
@@ -314,8 +311,6 @@ internal static class PreparedSave
         return mapping.Converter is { } converter ? converter.ConvertFromProvider(converted)! : converted;
     }
 
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
     /// One statement: the rows it writes (one, or several of one INSERT: tracked entries, or objects staged by
     /// StoreDb.Append), its SQL and the parameters of each row (a property's current or original value).
     private sealed record Write(List<object> Rows, EntityState State, IEntityType Type, TableShape Shape, string Sql,
@@ -336,45 +331,6 @@ internal static class PreparedSave
             if (Appended is { } mine) return other.Appended is { } theirs ? mine.CompareTo(theirs) : 1;
             if (other.Appended is not null) return -1;
             return Comparer<object>.Default.Compare(Value(Rows[0], Shape.Key, false), Value(other.Rows[0], Shape.Key, false));
-        }
-    }
-
-    /// How an entity type maps to its table, for the types this path handles: one table of its own, a single-column
-    /// key, no inheritance, owned or complex parts, and no value the database generates other than the key.
-    private sealed class TableShape
-    {
-        private readonly StoreObjectIdentifier _table;
-
-        private TableShape(IEntityType type, StoreObjectIdentifier table, IProperty key)
-        {
-            _table = table;
-            Table = (type.GetSchema() is { } schema ? Quote(schema) + "." : "") + Quote(table.Name);
-            Key = key;
-            GeneratedKey = key.ValueGenerated == ValueGenerated.OnAdd ? key : null;
-            Columns = type.GetProperties().ToList();
-            Tokens = Columns.Where(p => p.IsConcurrencyToken).ToList();
-        }
-
-        public string Table { get; }
-        public IProperty Key { get; }
-        public IProperty? GeneratedKey { get; }
-        public IReadOnlyList<IProperty> Columns { get; }
-        public IReadOnlyList<IProperty> Tokens { get; }
-
-        public string Column(IProperty property) => property.GetColumnName(_table)!;
-
-        public static TableShape? Of(IEntityType type)
-        {
-            if (type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.IsOwned() || type.HasSharedClrType) return null;
-            if (type.GetComplexProperties().Any() || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned())) return null;
-            if (type.GetTableName() is not { } name || type.GetViewName() is not null || type.GetSqlQuery() is not null) return null;
-            if (type.FindPrimaryKey() is not { Properties: [var key] }) return null;
-            var table = StoreObjectIdentifier.Table(name, type.GetSchema());
-            // Another type sharing the table (table splitting) is saved together with this one by EF Core.
-            if (type.Model.GetEntityTypes().Any(other => other != type && other.GetTableName() == name && other.GetSchema() == type.GetSchema())) return null;
-            if (type.GetProperties().Any(p => p != key && (p.ValueGenerated != ValueGenerated.Never || p.GetColumnName(table) is null))) return null;
-            if (key.ValueGenerated is not (ValueGenerated.Never or ValueGenerated.OnAdd)) return null;
-            return new TableShape(type, table, key);
         }
     }
 }

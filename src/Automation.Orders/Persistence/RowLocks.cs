@@ -16,7 +16,7 @@ public static class RowLocks
     /// save), which locks it as well and proves the values written were the last committed.
     public static async Task LockOrderAsync(StoreDb db, long orderId, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql() || db.Holds(typeof(Order), orderId)) return;
+        if (db.Provider != DatabaseProvider.PostgreSql || db.Holds(typeof(Order), orderId)) return;
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM orders WHERE \"Id\" = {orderId} FOR UPDATE", ct);
         if (db.ChangeTracker.Entries<Order>().FirstOrDefault(e => e.Entity.Id == orderId) is { State: EntityState.Unchanged } tracked)
             await tracked.ReloadAsync(ct);
@@ -27,7 +27,7 @@ public static class RowLocks
     /// processed once the first commits.
     public static async Task LockInboxEventAsync(StoreDb db, long eventId, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql()) return;
+        if (db.Provider != DatabaseProvider.PostgreSql) return;
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM inbox_events WHERE \"Id\" = {eventId} FOR UPDATE", ct);
         if (db.ChangeTracker.Entries<InboxEvent>().FirstOrDefault(e => e.Entity.Id == eventId) is { State: EntityState.Unchanged } tracked)
             await tracked.ReloadAsync(ct);

@@ -78,6 +78,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         db._heldIn = null;
         db.Autonomous = autonomous;
         db.LastSaveWasPrepared = false;
+        db.LastReadByQuery = false;
         db.Database.SetDbConnection(connection);
         if (transaction is not null) db.Database.UseTransaction(transaction);
         return db;
@@ -96,10 +97,10 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     /// An aggregate (an order with its shipments and payments, a client with its contacts): the instance this context
     /// already loaded whole and still tracks, else read by the query and remembered. Asking EF Core instead whether it is
     /// tracked with its collections loaded (DbSet.Local, IsLoaded) detects changes first, a cost on every event's path.
-    public async Task<T?> WholeAsync<T>(long id, CompiledStoreQuery<long, T?> query, CancellationToken ct) where T : class
+    public async Task<T?> WholeAsync<T>(long id, StoreAggregate<T> read, CancellationToken ct) where T : class
     {
         if (_loadedWhole.GetValueOrDefault((typeof(T), id)) is T tracked) return tracked;
-        var aggregate = await query.RunAsync(this, id, ct);
+        var aggregate = await read.ReadTrackedAsync(this, id, ct);
         if (aggregate is null) return null;
         if (!_watchingWhole)
         {
@@ -147,6 +148,10 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
 
     /// Whether the last SaveChangesAsync wrote through <see cref="PreparedSave"/> rather than EF Core (for tests).
     internal bool LastSaveWasPrepared { get; set; }
+
+    /// Whether the last aggregate read (<see cref="StoreAggregate{T}"/>) went through EF Core's query rather than the
+    /// prepared statements (for tests).
+    internal bool LastReadByQuery { get; set; }
 
     // Rows staged by Append, in the order they were appended.
     private readonly List<object> _appended = [];

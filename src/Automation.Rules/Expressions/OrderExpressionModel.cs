@@ -69,7 +69,6 @@ public sealed class OrderExpressionModel : IExpressionModelContributor
 
     private static Task<Client?> ClientAsync(StoreDb db, long clientId, CancellationToken ct) => db.WholeAsync(clientId, ClientWithContacts, ct);
 
-    // Compiled once: the expressions of every rule step read the client this way.
-    private static readonly CompiledStoreQuery<long, Client?> ClientWithContacts = new((db, clientId, _) =>
-        db.Clients.Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery().FirstOrDefault(c => c.Id == clientId));
+    // The expressions of every rule step read the client this way.
+    private static readonly StoreAggregate<Client> ClientWithContacts = new(c => c.Emails, c => c.Phones);
 }

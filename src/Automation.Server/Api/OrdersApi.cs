@@ -132,8 +132,8 @@ public static class OrdersApi
 
     internal static Task<OrderView> ReadAsync(StoreAccess store, long id, CancellationToken ct) => store.ReadAsync(async db =>
     {
-        var order = await OrderToShow.RunAsync(db, id, ct) ?? throw DomainException.OrderNotFound(id);
-        return OrderView.Of(order, await ClientToShow.RunAsync(db, order.ClientId, ct));
+        var order = await OrderToShow.ReadAsync(db, id, ct) ?? throw DomainException.OrderNotFound(id);
+        return OrderView.Of(order, await ClientToShow.ReadAsync(db, order.ClientId, ct));
     }, ct);
 
     /// The order a change answers with: as its unit of work left it when the unit still holds it (reading only the
@@ -142,17 +142,14 @@ public static class OrdersApi
     private static async Task<OrderView> AnswerAsync(StoreAccess store, long id, OrderAsLeft? left, CancellationToken ct)
     {
         if (left is null) return await ReadAsync(store, id, ct);
-        var client = left.Client ?? await store.ReadAsync(db => ClientToShow.RunAsync(db, left.Order.ClientId, ct), ct);
+        var client = left.Client ?? await store.ReadAsync(db => ClientToShow.ReadAsync(db, left.Order.ClientId, ct), ct);
         return OrderView.Of(left, client);
     }
 
-    // Compiled once: every change answers with the order it changed. Single queries: an order has few shipments and
-    // payments, a client few emails and phones.
-    private static readonly CompiledStoreQuery<long, Order?> OrderToShow = new((db, id, _) =>
-        db.Orders.AsNoTracking().Include(o => o.Shipments).Include(o => o.Payments).AsSingleQuery().FirstOrDefault(o => o.Id == id));
+    // Every change answers with the order it changed (or its client): prepared statements, not EF Core's query pipeline.
+    private static readonly StoreAggregate<Order> OrderToShow = new(o => o.Shipments, o => o.Payments);
 
-    private static readonly CompiledStoreQuery<long, Client?> ClientToShow = new((db, id, _) =>
-        db.Clients.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).AsSingleQuery().FirstOrDefault(c => c.Id == id));
+    private static readonly StoreAggregate<Client> ClientToShow = new(c => c.Emails, c => c.Phones);
 
     private static async Task<Dictionary<long, Client>> ClientsAsync(StoreDb db, IEnumerable<long> ids, CancellationToken ct)
     {
