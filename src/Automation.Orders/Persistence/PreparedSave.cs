@@ -97,6 +97,7 @@ internal static class PreparedSave
         {
             var command = Command(connection, sqlite, transaction, write.Sql);
             Bind(command, command.Parameters, write);
+            StoreDiagnostics.Executed(write.Sql);
             if (write.GeneratedKey is { } key)
             {
                 await using var reader = await command.ExecuteReaderAsync(ct);
@@ -159,6 +160,7 @@ internal static class PreparedSave
         }
         var keys = new List<(object, IProperty, object)>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        foreach (var write in writes) StoreDiagnostics.Executed(write.Sql);
         foreach (var write in writes)
         {
             while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))

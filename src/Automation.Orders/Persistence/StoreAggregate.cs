@@ -72,6 +72,7 @@ public sealed class StoreAggregate<T> where T : class
             command.Parameters.Clear();
             command.Parameters.AddWithValue("@id", id);
             using var reader = command.ExecuteReader();
+            StoreDiagnostics.Executed(table.Sql);
             if (!Fill(plan, table, reader, ref root)) return null;
         }
         return root;
@@ -92,6 +93,7 @@ public sealed class StoreAggregate<T> where T : class
             batch.BatchCommands.Add(command);
         }
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        foreach (var table in plan.Tables) StoreDiagnostics.Executed(table.Sql);
         T? root = null;
         for (var i = 0; i < plan.Tables.Length; i++)
         {
