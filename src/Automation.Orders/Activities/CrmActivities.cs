@@ -67,15 +67,14 @@ public sealed class CrmActivities(StoreDb db, TimeProvider clock)
     /// Completes the order's open activities that were set to complete when the order leaves this status.
     public async Task<int> CompleteOnLeavingStatusAsync(long orderId, string status, CancellationToken cancellationToken)
     {
-        var open = await OpenForStatus.RunAsync(db, orderId, status, cancellationToken);
+        var open = await OpenForStatus.ReadTrackedAsync(db, [orderId, false, status], cancellationToken);
         foreach (var activity in open) Complete(activity, $"the order left status '{status}'");
         if (open.Count > 0) await db.SaveChangesAsync(cancellationToken);
         return open.Count;
     }
 
-    // Compiled once: every status move asks it.
-    private static readonly CompiledStoreList<long, string, CrmActivity> OpenForStatus = new((db, orderId, status) =>
-        db.CrmActivities.Where(a => a.OrderId == orderId && !a.IsCompleted && a.AutoCompleteStatus == status));
+    // Every status move asks it, inside the writer: one prepared statement, not EF Core's query pipeline.
+    private static readonly StoreRows<CrmActivity> OpenForStatus = new(a => a.OrderId, a => a.IsCompleted, a => a.AutoCompleteStatus);
 
     private void Complete(CrmActivity activity, string? reason)
     {

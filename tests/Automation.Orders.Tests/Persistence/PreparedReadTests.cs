@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Automation.Orders.Activities;
 using Automation.Orders.Clients;
 using Automation.Orders.Orders;
 using Automation.Orders.Payments;
@@ -9,11 +10,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Orders.Tests.Persistence;
 
-/// An order and a client are read whole through prepared statements (StoreAggregate) instead of EF Core's query
-/// pipeline. What a caller sees must not change: the same values, converted as EF Core converts them; tracked entities
-/// that are unchanged until the caller changes them, and save like entities EF Core read; the tracked instance when the
-/// context tracks a row of the aggregate already.
-public sealed class StoreAggregateTests
+/// The hot reads (an order or a client whole: StoreAggregate; an order's open activities: StoreRows) go through
+/// prepared statements instead of EF Core's query pipeline (PreparedRead). What a caller sees must not change: the same
+/// values, converted as EF Core converts them; tracked entities that are unchanged until the caller changes them, and
+/// save like entities EF Core read; the tracked instance when the context tracks a row already.
+public sealed class PreparedReadTests
 {
     private static readonly StoreAggregate<Order> Orders = new(o => o.Shipments, o => o.Payments);
     private static readonly StoreAggregate<Client> Clients = new(c => c.Emails, c => c.Phones);
@@ -100,6 +101,53 @@ public sealed class StoreAggregateTests
         Assert.Same(payment, tracked.Payments[0]);
         Assert.Equal("changed in this unit", tracked.Payments[0].PaySystem);
         Assert.Equal(2, tracked.Payments.Count);
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Rows_whose_columns_equal_the_values_are_read_in_key_order_tracked_as_EF_Cores_query_reads_them(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        var other = await store.NewOrderAsync(email: "bob@example.com", phone: "+47 400 00 002");
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        await using (var setup = store.Db())
+        {
+            CrmActivity Activity(long orderId, string subject, string? status, bool completed) => new()
+            {
+                OrderId = orderId, Kind = CrmActivityKind.Call, Subject = subject, AutoCompleteStatus = status, IsCompleted = completed,
+                StartAt = at, EndAt = completed ? null : at.AddHours(1), ReminderMinutes = completed ? null : 15, CreatedAt = at,
+            };
+            setup.CrmActivities.AddRange(Activity(order.Id, "first", "new", false), Activity(order.Id, "done", "new", true),
+                Activity(order.Id, "elsewhere", "paid", false), Activity(order.Id, "never", null, false), Activity(other.Id, "theirs", "new", false),
+                Activity(order.Id, "second", "new", false));
+            await setup.SaveChangesAsync();
+        }
+        var open = new StoreRows<CrmActivity>(a => a.OrderId, a => a.IsCompleted, a => a.AutoCompleteStatus);
+        await using var connection = await store.OpenConnectionAsync();
+        await using var db = StoreDb.Create(connection, null, provider);
+
+        var read = await open.ReadTrackedAsync(db, [order.Id, false, "new"], CancellationToken.None);
+
+        Assert.False(db.LastReadByQuery, "read by the prepared statement");
+        Assert.Equal(["first", "second"], read.Select(a => a.Subject));
+        Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        Assert.Equal(2, db.ChangeTracker.Entries().Count());
+        await using var check = store.Db();
+        var queried = await check.CrmActivities.AsNoTracking().Where(a => a.OrderId == order.Id && !a.IsCompleted && a.AutoCompleteStatus == "new")
+            .OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(JsonSerializer.Serialize(queried), JsonSerializer.Serialize(read));
+
+        // A row the context tracks already comes back as that instance, by EF Core's query.
+        read[0].Description = "changed in this unit";
+        var again = await open.ReadTrackedAsync(db, [order.Id, false, "new"], CancellationToken.None);
+        Assert.True(db.LastReadByQuery);
+        Assert.Equal(read, again);
+        Assert.Equal("changed in this unit", again[0].Description);
+
+        // A null value is compared as the query compares it (null equals null), which the statement's `=` would not.
+        var never = await open.ReadTrackedAsync(db, [order.Id, false, null], CancellationToken.None);
+        Assert.True(db.LastReadByQuery);
+        Assert.Equal(["never"], never.Select(a => a.Subject));
     }
 
     /// An order with a value of every kind the order and client tables hold: nulls, a null custom field, decimals with
