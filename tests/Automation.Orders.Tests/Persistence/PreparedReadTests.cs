@@ -114,8 +114,15 @@ public sealed class PreparedReadTests
         {
             CrmActivity Activity(long orderId, string subject, string? status, bool completed) => new()
             {
-                OrderId = orderId, Kind = CrmActivityKind.Call, Subject = subject, AutoCompleteStatus = status, IsCompleted = completed,
-                StartAt = at, EndAt = completed ? null : at.AddHours(1), ReminderMinutes = completed ? null : 15, CreatedAt = at,
+                OrderId = orderId,
+                Kind = CrmActivityKind.Call,
+                Subject = subject,
+                AutoCompleteStatus = status,
+                IsCompleted = completed,
+                StartAt = at,
+                EndAt = completed ? null : at.AddHours(1),
+                ReminderMinutes = completed ? null : 15,
+                CreatedAt = at,
             };
             setup.CrmActivities.AddRange(Activity(order.Id, "first", "new", false), Activity(order.Id, "done", "new", true),
                 Activity(order.Id, "elsewhere", "paid", false), Activity(order.Id, "never", null, false), Activity(other.Id, "theirs", "new", false),
