@@ -53,6 +53,7 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     var cpu = cluster.CpuTime;
     var held = await WriterHeldAsync(cluster);
     var commits = await CommitsAsync(cluster);
+    var allocated = await AllocatedAsync(cluster);
     var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -65,11 +66,12 @@ async Task<double> ThroughputAsync(int orders, int clients, int nodes = 1, bool 
     var cpuPerEvent = (cluster.CpuTime - cpu).TotalMilliseconds / orders;
     var clientCpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / orders;
     var heldPerEvent = (await WriterHeldAsync(cluster) - held) / orders;
+    var allocatedPerEvent = (await AllocatedAsync(cluster) - allocated) / orders / 1024;
     var (units, groups) = await CommitsAsync(cluster);
     var perCommit = groups == commits.Commits ? 0 : (double)(units - commits.Units) / (groups - commits.Commits);
     await VerifyAsync(cluster, orders, postgres, ids[0], ids[^1]);
     var perSecond = orders / watch.Elapsed.TotalSeconds;
-    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, {(postgres ? "" : $"SQLite writer held {heldPerEvent:N2} ms/event, {perCommit:N1} units per commit, ")}load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
+    Console.WriteLine($"throughput: {orders} payments, {clients} clients, {Nodes(cluster)}: {perSecond:N0} events/s ({watch.Elapsed.TotalSeconds:N1} s), server CPU {cpuPerEvent:N2} ms/event, server allocated {allocatedPerEvent:N1} KB/event, {(postgres ? "" : $"SQLite writer held {heldPerEvent:N2} ms/event, {perCommit:N1} units per commit, ")}load generator CPU {clientCpuPerEvent:N2} ms/event, {Load()}");
     return perSecond;
 }
 
@@ -149,6 +151,11 @@ static async Task<List<long>> SeedAsync(BenchCluster cluster, int count)
 // per event, the floor under a node's time per event however many cores it has.
 static async Task<double> WriterHeldAsync(BenchCluster cluster) =>
     (await MetricPointsAsync(cluster, "automation.sqlite.writer.held")).Sum(p => p["sum"]?.GetValue<double>() ?? 0);
+
+// The bytes the nodes' processes have allocated since they started (.NET's runtime meter in `/metrics`). Unlike CPU
+// time per event it does not move with the machine's load, so it compares two builds' work per event in one run each.
+static async Task<double> AllocatedAsync(BenchCluster cluster) =>
+    (await MetricPointsAsync(cluster, "dotnet.gc.heap.total_allocated")).Sum(p => p["value"]?.GetValue<double>() ?? 0);
 
 // Units of work committed and commits, summed over the nodes' `/metrics` (automation.sqlite.commit.units): several
 // units per commit when they queue for SQLite's writer (group commit).

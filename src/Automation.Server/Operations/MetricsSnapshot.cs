@@ -9,7 +9,10 @@ namespace Automation.Server.Operations;
 /// a MeterListener (counter sums, gauge values, histogram count/sum/max/p99), one point per tag set.
 public sealed class MetricsSnapshot : IDisposable
 {
-    public static readonly string[] MeterNames = [ServiceMetrics.MeterName, EngineMetrics.MeterName, RuleMetrics.MeterName];
+    /// The service's own meters, and .NET's runtime meter (GC, allocations, CPU time, thread pool, exceptions).
+    public static readonly string[] MeterNames = [ServiceMetrics.MeterName, EngineMetrics.MeterName, RuleMetrics.MeterName, RuntimeMeterName];
+
+    public const string RuntimeMeterName = "System.Runtime";
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Instrument, string Tags), Point> _points = new();

@@ -92,6 +92,8 @@ public sealed class HealthAndMetricsTests
         Assert.NotNull(after["automation.outbox.backlog"]);
         // The payment's unit of work held SQLite's writer, and said for how long.
         Assert.True(WriterUnits(after) > WriterUnits(before), after.ToJsonString());
+        // .NET's runtime meter is there too: the bytes the process allocated grew with the payment's work.
+        Assert.True(Allocated(after) > Allocated(before), after["dotnet.gc.heap.total_allocated"]?.ToJsonString() ?? "no dotnet.gc.heap.total_allocated");
 
         using var anonymous = host.CreatePublicClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
@@ -105,6 +107,9 @@ public sealed class HealthAndMetricsTests
         await using (var host = await ServiceHost.StartAsync(settings: new Dictionary<string, string?> { ["Database:SqliteLogMegabytes"] = "8" }))
             Assert.Equal(8L << 20, host.Services.GetRequiredService<WorkflowDatabase>().Checkpointer!.RestartFrames * 4096);
     }
+
+    private static double Allocated(JsonNode metrics) =>
+        metrics["dotnet.gc.heap.total_allocated"]?["points"]?.AsArray().Sum(p => p!["value"]!.GetValue<double>()) ?? 0;
 
     private static long WriterUnits(JsonNode metrics) =>
         metrics["automation.sqlite.writer.held"]?["points"]?.AsArray().Sum(p => p!["count"]!.GetValue<long>()) ?? 0;
