@@ -87,7 +87,7 @@ public sealed partial class OrderBook
         db.InTransactionAsync(async token =>
         {
             await db.SaveChangesAsync(token);
-            if (raise() is not null) await db.SaveChangesAsync(token);
+            if (raise() is not null) await db.SaveAddedAsync(token);
             return true;
         }, cancellationToken);
 

@@ -53,7 +53,7 @@ public sealed partial class OrderBook(StoreDb db, TimeProvider clock)
             await db.SaveChangesAsync(token);
             timeline.Add(TimelineKind.StatusChange, order.Id, $"Order {number} created in status '{order.Status}'", null,
                 new { from = (string?)null, to = order.Status });
-            await db.SaveChangesAsync(token);
+            await db.SaveAddedAsync(token);
             return order;
         }, cancellationToken);
     }

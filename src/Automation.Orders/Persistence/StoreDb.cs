@@ -206,6 +206,24 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         finally { ChangeTracker.AutoDetectChangesEnabled = detect; }
     }
 
+    /// Saves what the context already knows changed (rows added since the last save) without detecting changes to the
+    /// tracked entities first, for a save that follows another at once and only adds rows (an event naming ids the first
+    /// save generated). Detecting changes compares every property of every tracked entity, and a payment saved twice in
+    /// a row paid for it twice. A tracked entity changed in between is not lost: the next full save detects it. A change
+    /// that needs EF Core's own save falls back to a full save.
+    public async Task<int> SaveAddedAsync(CancellationToken cancellationToken)
+    {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            LastSaveWasPrepared = false;
+            if (await PreparedSave.TrySaveAsync(this, acceptAllChangesOnSuccess: true, cancellationToken) is { } written) return written;
+        }
+        finally { ChangeTracker.AutoDetectChangesEnabled = detect; }
+        return await SaveChangesAsync(cancellationToken);
+    }
+
     /// Runs work in the current transaction, or in a new one committed at the end, so that several SaveChanges
     /// (e.g. a payment and the event naming its generated id) land together or not at all.
     public async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)

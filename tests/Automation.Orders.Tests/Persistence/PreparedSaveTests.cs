@@ -75,6 +75,35 @@ public sealed class PreparedSaveTests
     }
 
     [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_save_of_added_rows_writes_them_and_leaves_an_undetected_change_to_the_next_full_save(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var order = await store.NewOrderAsync();
+        await using var connection = await store.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var db = StoreDb.Create(connection, transaction, provider))
+        {
+            var tracked = await store.Orders(db).GetAsync(order.Id, CancellationToken.None);
+            tracked.CancelReason = "changed, not yet detected";
+            var raised = new InboxEvent { Type = "call.missed", OrderId = order.Id, ReceivedAt = store.Clock.GetUtcNow() };
+            db.InboxEvents.Add(raised);
+
+            Assert.Equal(1, await db.SaveAddedAsync(CancellationToken.None));
+
+            Assert.True(db.LastSaveWasPrepared);
+            Assert.True(raised.Id > 0);
+            Assert.Equal(EntityState.Unchanged, db.Entry(raised).State);
+            Assert.Equal(EntityState.Modified, db.Entry(tracked).State); // asking for the entry detects the change: still owed
+            await db.SaveChangesAsync();
+        }
+        await transaction.CommitAsync();
+
+        await using var check = store.Db();
+        Assert.Equal("changed, not yet detected", (await check.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id)).CancelReason);
+        Assert.True(await check.InboxEvents.AnyAsync(e => e.Type == "call.missed" && e.OrderId == order.Id));
+    }
+
+    [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Rows_added_to_one_table_go_in_together_and_get_ids_in_the_order_they_were_added(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
