@@ -80,7 +80,7 @@ internal static class PreparedRead
     private static void Bind(DbCommand maker, DbParameterCollection into, Table table, object?[] arguments)
     {
         for (var i = 0; i < table.Filters.Length; i++)
-            into.Add(table.Filters[i].GetRelationalTypeMapping().CreateParameter(maker, "@p" + i, arguments[i], table.Filters[i].IsNullable));
+            into.Add(table.Filters[i].GetRelationalTypeMapping().CreateParameter(maker, TableShape.ParameterName(i), arguments[i], table.Filters[i].IsNullable));
     }
 
 #pragma warning disable EF1001 // The state manager's key lookup is the one way to ask for a tracked row without detecting changes first.

@@ -3,6 +3,8 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -28,8 +30,14 @@ internal static class PreparedSave
 {
     private const string Savepoint = "prepared_save";
 
-    // Per entity type, state and set of written columns: the statement's SQL.
-    private static readonly ConcurrentDictionary<(IEntityType, EntityState, string), string> Sql = new();
+    // The statements, made once: an INSERT per entity type, key generated or given, row returned or not, and number of
+    // rows; an UPDATE per entity type, set of changed columns (a bit per column of the table shape) and row returned
+    // or not. Keys of values, so that looking a statement up on every save makes nothing.
+    private static readonly ConcurrentDictionary<(IEntityType Type, bool Generated, bool ReturnRows, int Rows), Statement> Inserts = new();
+    private static readonly ConcurrentDictionary<(IEntityType Type, ulong Set, bool ReturnRow), Statement> Updates = new();
+
+    /// A statement's SQL and, for each row it writes, the values it binds in order (a property's current or original value).
+    private sealed record Statement(string Sql, List<(IProperty Property, bool Original)> Parameters);
 
     /// Rows one INSERT writes at most; more added rows of a table take several statements.
     internal const int RowsPerInsert = 32;
@@ -128,9 +136,22 @@ internal static class PreparedSave
     // A row is a tracked entity's entry, or a row staged by StoreDb.Append (the object itself).
     private static object? Value(object row, IProperty property, bool original) => row switch
     {
-        EntityEntry entry => original ? entry.OriginalValues[property] : entry.CurrentValues[property],
+        EntityEntry entry => original ? OriginalValue(entry, property) : CurrentValue(entry, property),
         _ => property.GetGetter().GetClrValueUsingContainingEntity(row),
     };
+
+#pragma warning disable EF1001 // The entry's own values and flags: EntityEntry's public accessors (CurrentValues,
+    // OriginalValues, Property(p)) make a new object on every call, one per parameter of every save.
+    private static object? CurrentValue(EntityEntry entry, IProperty property) => Internal(entry).GetCurrentValue(property);
+
+    private static object? OriginalValue(EntityEntry entry, IProperty property) => Internal(entry).GetOriginalValue(property);
+
+    private static bool IsModified(EntityEntry entry, IProperty property) => Internal(entry).IsModified(property);
+
+    private static bool IsTemporary(EntityEntry entry, IProperty property) => Internal(entry).HasTemporaryValue(property);
+
+    private static InternalEntityEntry Internal(EntityEntry entry) => (InternalEntityEntry)entry.GetInfrastructure();
+#pragma warning restore EF1001
 
     private static void SetKey(object row, IProperty key, object value)
     {
@@ -184,7 +205,7 @@ internal static class PreparedSave
         var index = 0;
         foreach (var row in write.Rows)
             foreach (var (property, original) in write.Parameters)
-                into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, "@p" + index++, Value(row, property, original), property.IsNullable));
+                into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, TableShape.ParameterName(index++), Value(row, property, original), property.IsNullable));
     }
 
     private static DbUpdateConcurrencyException Conflict(Write write) =>
@@ -209,9 +230,8 @@ internal static class PreparedSave
         {
             var row = db.AppendedRows[i];
             if (db.Model.FindEntityType(row.GetType()) is not { } type || TableShape.For(type) is not { GeneratedKey: { } key } shape) return null;
-            var columns = shape.Columns.Where(p => p != key).Select(p => (p, false)).ToList();
-            var sql = InsertSql(type, shape, columns, generated: true, returnRows, rows: 1);
-            writes.Add(new Write([row], EntityState.Added, type, shape, sql, columns, key) { Appended = i });
+            var statement = InsertStatement(type, shape, generated: true, returnRows, rows: 1);
+            writes.Add(new Write([row], EntityState.Added, type, shape, statement.Sql, statement.Parameters, key) { Appended = i });
             (added ??= []).Add(type);
         }
         // Added rows that may refer to other added rows (of another table, or of their own, such as an employee and
@@ -223,17 +243,14 @@ internal static class PreparedSave
 
     private static Write? Insert(EntityEntry entry, TableShape shape, bool returnRow)
     {
-        var generated = shape.GeneratedKey is { } key && entry.Property(key).IsTemporary;
-        var columns = new List<(IProperty, bool)>(shape.Columns.Count);
+        var generated = shape.GeneratedKey is { } key && IsTemporary(entry, key);
         foreach (var property in shape.Columns)
         {
-            if (generated && property == shape.GeneratedKey) continue;
             // A reference to a row not yet inserted (its key still temporary) needs EF Core's ordering and fix-up.
-            if (property.IsForeignKey() && entry.Property(property).IsTemporary) return null;
-            columns.Add((property, false));
+            if (property.IsForeignKey() && IsTemporary(entry, property)) return null;
         }
-        return new Write([entry], EntityState.Added, entry.Metadata, shape, InsertSql(entry.Metadata, shape, columns, generated, returnRow, rows: 1), columns,
-            generated ? shape.GeneratedKey : null);
+        var statement = InsertStatement(entry.Metadata, shape, generated, returnRow, rows: 1);
+        return new Write([entry], EntityState.Added, entry.Metadata, shape, statement.Sql, statement.Parameters, generated ? shape.GeneratedKey : null);
     }
 
     // Consecutive inserts into one table with the same columns become one statement of up to RowsPerInsert rows.
@@ -252,40 +269,45 @@ internal static class PreparedSave
         }
         foreach (var write in merged)
             if (write.Rows.Count > 1)
-                write.Sql = InsertSql(write.Type, write.Shape, write.Parameters, write.GeneratedKey is not null, returnRows, write.Rows.Count);
+                write.Sql = InsertStatement(write.Type, write.Shape, write.GeneratedKey is not null, returnRows, write.Rows.Count).Sql;
         return merged;
     }
 
-    private static string InsertSql(IEntityType type, TableShape shape, List<(IProperty, bool)> columns, bool generated, bool returnRow, int rows) =>
-        Sql.GetOrAdd((type, EntityState.Added, (generated ? "generated" : "all") + (returnRow ? "|row" : "") + "|" + rows), _ =>
+    // The columns of every row, in the shape's order: all of them, less the key when the database generates it.
+    private static Statement InsertStatement(IEntityType type, TableShape shape, bool generated, bool returnRows, int rows) =>
+        Inserts.GetOrAdd((type, generated, returnRows, rows), _ =>
         {
-            var values = Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", columns.Select((_, i) => "@p" + (row * columns.Count + i))) + ")");
-            return $"INSERT INTO {shape.Table} ({string.Join(", ", columns.Select(c => TableShape.Quote(shape.Column(c.Item1))))}) VALUES {string.Join(", ", values)}" +
-                (generated ? $" RETURNING {TableShape.Quote(shape.Column(shape.GeneratedKey!))}" : returnRow ? " RETURNING 1" : "");
+            var columns = shape.Columns.Where(p => !(generated && p == shape.GeneratedKey)).Select(p => (p, false)).ToList();
+            var values = Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", columns.Select((_, i) => TableShape.ParameterName(row * columns.Count + i))) + ")");
+            var sql = $"INSERT INTO {shape.Table} ({string.Join(", ", columns.Select(c => TableShape.Quote(shape.Column(c.p))))}) VALUES {string.Join(", ", values)}" +
+                (generated ? $" RETURNING {TableShape.Quote(shape.Column(shape.GeneratedKey!))}" : returnRows ? " RETURNING 1" : "");
+            return new Statement(sql, columns);
         });
 
     private static Write? Update(EntityEntry entry, TableShape shape, bool returnRow)
     {
-        var set = new List<(IProperty, bool)>();
-        foreach (var property in shape.Columns)
+        if (shape.Columns.Count > 64) return null; // one bit per column
+        var set = 0UL;
+        for (var i = 0; i < shape.Columns.Count; i++)
         {
-            if (!entry.Property(property).IsModified) continue;
+            var property = shape.Columns[i];
+            if (!IsModified(entry, property)) continue;
             // A changed reference may point at a row this save adds, which must be inserted first: EF Core orders that.
             if (property.IsPrimaryKey() || property.IsForeignKey()) return null;
-            set.Add((property, false));
+            set |= 1UL << i;
         }
-        if (set.Count == 0) return null; // modified only in ways EF Core knows how to save (a shadow or owned value)
-        var where = new List<(IProperty, bool)> { (shape.Key, false) };
-        where.AddRange(shape.Tokens.Select(t => (t, true)));
-        var signature = string.Join(",", set.Select(s => s.Item1.Name)) + (returnRow ? "|row" : "");
-        var sql = Sql.GetOrAdd((entry.Metadata, EntityState.Modified, signature), _ =>
+        if (set == 0) return null; // modified only in ways EF Core knows how to save (a shadow or owned value)
+        var statement = Updates.GetOrAdd((entry.Metadata, set, returnRow), _ =>
         {
-            var i = 0;
-            var assignments = string.Join(", ", set.Select(s => $"{TableShape.Quote(shape.Column(s.Item1))} = @p{i++}"));
-            var conditions = string.Join(" AND ", where.Select(w => $"{TableShape.Quote(shape.Column(w.Item1))} = @p{i++}"));
-            return $"UPDATE {shape.Table} SET {assignments} WHERE {conditions}" + (returnRow ? " RETURNING 1" : "");
+            var parameters = shape.Columns.Where((_, i) => (set & (1UL << i)) != 0).Select(p => (p, false)).ToList();
+            var assignments = parameters.Select((s, i) => $"{TableShape.Quote(shape.Column(s.p))} = {TableShape.ParameterName(i)}").ToList();
+            parameters.Add((shape.Key, false));
+            parameters.AddRange(shape.Tokens.Select(t => (t, true)));
+            var conditions = parameters.Skip(assignments.Count).Select((w, i) => $"{TableShape.Quote(shape.Column(w.Item1))} = {TableShape.ParameterName(assignments.Count + i)}");
+            return new Statement($"UPDATE {shape.Table} SET {string.Join(", ", assignments)} WHERE {string.Join(" AND ", conditions)}" + (returnRow ? " RETURNING 1" : ""),
+                parameters);
         });
-        return new Write([entry], EntityState.Modified, entry.Metadata, shape, sql, [.. set, .. where], null);
+        return new Write([entry], EntityState.Modified, entry.Metadata, shape, statement.Sql, statement.Parameters, null);
     }
 
     private static DbCommand Command(DbConnection connection, SqliteConnection? sqlite, DbTransaction transaction, string sql)

@@ -50,4 +50,18 @@ internal sealed class TableShape
     }
 
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    // "@p0", "@p1", …: the names of the prepared statements' parameters, made once rather than on every binding.
+    private static string[] _parameterNames = [];
+
+    public static string ParameterName(int index)
+    {
+        var names = _parameterNames;
+        if (index < names.Length) return names[index];
+        var grown = new string[Math.Max(index + 1, names.Length * 2 + 64)];
+        names.CopyTo(grown, 0);
+        for (var i = names.Length; i < grown.Length; i++) grown[i] = "@p" + i;
+        _parameterNames = grown;
+        return grown[index];
+    }
 }
