@@ -29,7 +29,7 @@ public sealed partial class OrderBook
             ExternalId = payment.ExternalId,
             CreatedAt = now,
         };
-        order.Payments.Add(recorded);
+        AddPayment(order, recorded);
         order.IsPaid = order.IsPaid || PaidSum(order) >= order.Amount;
         order.UpdatedAt = now;
         timeline.Add(TimelineKind.Log, order.Id, $"Payment of {Money(payment.Amount, currency)} {(payment.Paid ? "received" : "expected")}", null,
@@ -53,7 +53,7 @@ public sealed partial class OrderBook
         if (rest > 0)
         {
             var restPayment = new Payment { Amount = rest, Currency = order.Currency, Paid = true, PaySystem = "manual", CreatedAt = now };
-            order.Payments.Add(restPayment);
+            AddPayment(order, restPayment);
             newlyPaid.Add(restPayment);
         }
         var wasPaid = order.IsPaid;
@@ -81,15 +81,28 @@ public sealed partial class OrderBook
         return order;
     }
 
-    /// Saves the change, then the event describing it (which may name ids the first save generated), in one
-    /// transaction: both are stored or neither.
-    private Task SaveThenRaiseAsync(Func<InboxEvent?> raise, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(async token =>
+    /// Saves the new rows (the payment), then the event naming their generated ids, in one transaction: both are
+    /// stored or neither. In a unit of work that saves the store when it commits, neither save detects changes: the
+    /// order's own change (its flags) and its timeline entry go in with that save, together with the status move and
+    /// the rules the event causes (one UPDATE of the order, one INSERT of timeline entries). Otherwise a full save
+    /// ends it.
+    private async Task SaveThenRaiseAsync(Func<InboxEvent?> raise, CancellationToken cancellationToken) =>
+        await db.InTransactionAsync(async token =>
         {
-            await db.SaveChangesAsync(token);
-            if (raise() is not null) await db.SaveAddedAsync(token);
+            await db.SaveAddedAsync(token, appended: false);
+            if (raise() is not null) await db.SaveAddedAsync(token, appended: false);
+            if (!db.SavedAtCommit) await db.SaveChangesAsync(token);
             return true;
         }, cancellationToken);
+
+    // Tracked as added at once (not found by detecting changes on the order's collection), so that a save of the added
+    // rows writes it.
+    private void AddPayment(Order order, Payment payment)
+    {
+        payment.OrderId = order.Id;
+        order.Payments.Add(payment);
+        db.Payments.Add(payment);
+    }
 
     private static decimal PaidSum(Order order) => order.Payments.Where(p => p.Paid).Sum(p => p.Amount);
 

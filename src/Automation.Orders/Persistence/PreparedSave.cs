@@ -44,14 +44,15 @@ internal static class PreparedSave
 
     /// The number of rows written, or null when the change is not one this path handles (nothing was written).
     /// Expects the caller to have detected the changes.
-    public static async Task<int?> TrySaveAsync(StoreDb db, bool acceptAllChangesOnSuccess, CancellationToken ct)
+    /// appended: whether the rows staged by StoreDb.Append go in too, or wait for a later save.
+    public static async Task<int?> TrySaveAsync(StoreDb db, bool acceptAllChangesOnSuccess, CancellationToken ct, bool appended = true)
     {
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open || db.Database.CurrentTransaction?.GetDbTransaction() is not { } transaction)
             return null;
         var sqlite = connection as SqliteConnection;
         var batched = sqlite is null && connection.CanCreateBatch;
-        var writes = Plan(db, batched);
+        var writes = Plan(db, batched, appended);
         if (writes is null) return null;
         db.LastSaveWasPrepared = true;
         if (writes.Count == 0) return 0;
@@ -89,7 +90,7 @@ internal static class PreparedSave
             foreach (var write in writes)
                 if (write is { State: EntityState.Modified, Shape.Tokens.Count: > 0 } && write.Rows[0] is EntityEntry updated)
                     db.Hold(write.Type.ClrType, updated.Property(write.Shape.Key).CurrentValue!);
-        db.AppendedSaved();
+        if (appended) db.AppendedSaved();
         if (acceptAllChangesOnSuccess) db.ChangeTracker.AcceptAllChanges();
         return writes.Sum(w => w.Rows.Count);
     }
@@ -212,7 +213,7 @@ internal static class PreparedSave
         new($"The {write.Shape.Table} row {Value(write.Rows[0], write.Shape.Key, original: false)} was changed or removed since it was read.");
 
     /// The statements that save the tracked changes, in EF Core's order; null when a change needs EF Core.
-    private static List<Write>? Plan(StoreDb db, bool returnRows)
+    private static List<Write>? Plan(StoreDb db, bool returnRows, bool appended)
     {
         var writes = new List<Write>();
         HashSet<IEntityType>? added = null;
@@ -226,7 +227,7 @@ internal static class PreparedSave
             if (entry.State == EntityState.Added) (added ??= []).Add(entry.Metadata);
             writes.Add(write);
         }
-        for (var i = 0; i < db.AppendedRows.Count; i++)
+        for (var i = 0; appended && i < db.AppendedRows.Count; i++)
         {
             var row = db.AppendedRows[i];
             if (db.Model.FindEntityType(row.GetType()) is not { } type || TableShape.For(type) is not { GeneratedKey: { } key } shape) return null;

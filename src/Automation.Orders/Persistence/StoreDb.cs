@@ -65,8 +65,10 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     /// so the store's changes commit or roll back together with theirs.
     /// autonomous: where a statement that must commit by itself (a counter drawn outside the caller's transaction) gets
     /// its connection; null to draw counters in the transaction.
+    /// savedAtCommit: the context takes part in a unit of work that saves it in full when it commits
+    /// (<see cref="SavedAtCommit"/>).
     public static StoreDb Create(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider,
-        Func<CancellationToken, Task<DbConnection?>>? autonomous = null)
+        Func<CancellationToken, Task<DbConnection?>>? autonomous = null, bool savedAtCommit = false)
     {
         // From a pool, handed the connection: a context built from scratch resolves a hundred-odd services of its own,
         // a noticeable share of an event's time in the write gate. Disposing the context returns it to the pool.
@@ -77,6 +79,7 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         db._heldRows.Clear();
         db._heldIn = null;
         db.Autonomous = autonomous;
+        db.SavedAtCommit = savedAtCommit;
         db.LastSaveWasPrepared = false;
         db.LastReadByQuery = false;
         db.Database.SetDbConnection(connection);
@@ -142,6 +145,11 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
         _heldIn = current;
         _heldRows.Add((type, key));
     }
+
+    /// Whether the unit of work this context takes part in saves it in full (detecting every change) when it commits.
+    /// A change may then leave to that save what nothing needs written earlier: the order's own flags when a payment
+    /// is recorded are written together with the status move and rules it causes, in one UPDATE.
+    public bool SavedAtCommit { get; private set; }
 
     /// Where a statement that commits by itself gets its connection (PostgreSQL units of work), or null.
     internal Func<CancellationToken, Task<DbConnection?>>? Autonomous { get; private set; }
@@ -210,15 +218,16 @@ public sealed class StoreDb(DbContextOptions<StoreDb> options) : DbContext(optio
     /// tracked entities first, for a save that follows another at once and only adds rows (an event naming ids the first
     /// save generated). Detecting changes compares every property of every tracked entity, and a payment saved twice in
     /// a row paid for it twice. A tracked entity changed in between is not lost: the next full save detects it. A change
-    /// that needs EF Core's own save falls back to a full save.
-    public async Task<int> SaveAddedAsync(CancellationToken cancellationToken)
+    /// that needs EF Core's own save falls back to a full save. With appended false, the rows staged by
+    /// <see cref="Append"/> wait for the next save, which writes them with those staged after them in one statement.
+    public async Task<int> SaveAddedAsync(CancellationToken cancellationToken, bool appended = true)
     {
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
             LastSaveWasPrepared = false;
-            if (await PreparedSave.TrySaveAsync(this, acceptAllChangesOnSuccess: true, cancellationToken) is { } written) return written;
+            if (await PreparedSave.TrySaveAsync(this, acceptAllChangesOnSuccess: true, cancellationToken, appended) is { } written) return written;
         }
         finally { ChangeTracker.AutoDetectChangesEnabled = detect; }
         return await SaveChangesAsync(cancellationToken);

@@ -104,7 +104,9 @@ public static class AutomationServices
     private static WorkflowDatabase CreateDatabase(StorageSettings storage)
     {
         var database = new WorkflowDatabase(storage.WorkflowProvider, storage.ConnectionString, storage.SqliteLogBytes);
-        database.AddParticipant((connection, provider) => StoreDb.Create(connection, null, StoreProviders.Of(provider), database.OpenAutonomousAsync));
+        // A unit of work saves its contexts when it commits (StepUnitOfWork.CommitAsync).
+        database.AddParticipant((connection, provider) =>
+            StoreDb.Create(connection, null, StoreProviders.Of(provider), database.OpenAutonomousAsync, savedAtCommit: true));
         database.AddParticipant<ChannelsDb>(ChannelsDb.Create);
         return database;
     }

@@ -35,7 +35,7 @@ public sealed class RulesHarness : IAsyncDisposable, IServiceProvider
         Database = new WorkflowDatabase(provider, file.ConnectionString);
         var database = Database;
         Database.AddParticipant((connection, provider) =>
-            StoreDb.Create(connection, null, StoreProviders.Of(provider), database.OpenAutonomousAsync));
+            StoreDb.Create(connection, null, StoreProviders.Of(provider), database.OpenAutonomousAsync, savedAtCommit: true));
         var registry = ActivityRegistry.FromAssemblies(typeof(Start).Assembly, typeof(RuleActivity).Assembly);
         Expressions = ExpressionEngine.CreateDefault(clock: Clock);
         Definitions = new WorkflowDefinitions(Database, registry, Expressions, Clock);

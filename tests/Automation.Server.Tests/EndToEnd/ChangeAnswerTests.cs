@@ -41,6 +41,10 @@ public sealed class ChangeAnswerTests
         // statements the store runs past it (StoreDiagnostics).
         Assert.Single(commands, IsOrderRead);
         Assert.Single(commands, IsClientRead);
+        // The payment's change to the order (paid) and the changes of the move and the rules it caused are one UPDATE,
+        // the payment's log line and the rules' timeline entries one INSERT, made when the unit commits.
+        Assert.Single(commands, sql => sql.StartsWith("UPDATE \"orders\"", StringComparison.Ordinal));
+        Assert.Single(commands, sql => sql.StartsWith("INSERT INTO \"timeline_entries\"", StringComparison.Ordinal));
     }
 
     [Fact]
