@@ -81,19 +81,27 @@ public sealed partial class OrderBook
         return order;
     }
 
-    /// Saves the new rows (the payment), then the event naming their generated ids, in one transaction: both are
-    /// stored or neither. In a unit of work that saves the store when it commits, neither save detects changes: the
-    /// order's own change (its flags) and its timeline entry go in with that save, together with the status move and
-    /// the rules the event causes (one UPDATE of the order, one INSERT of timeline entries). Otherwise a full save
-    /// ends it.
-    private async Task SaveThenRaiseAsync(Func<InboxEvent?> raise, CancellationToken cancellationToken) =>
+    /// Saves the new rows (the payment), so that the event describing the change can name their generated ids, and
+    /// raises the event. In a unit of work that saves the store when it commits, nothing else is written now: the
+    /// order's own change (its flags), its timeline entry and the event go in with that save, together with the status
+    /// move and the rules the event causes (one UPDATE of the order, one INSERT of timeline entries, the event inserted
+    /// as processed). Otherwise the change and its event are saved in one transaction here: both or neither.
+    private async Task SaveThenRaiseAsync(Func<InboxEvent?> raise, CancellationToken cancellationToken)
+    {
+        if (db.SavedAtCommit && db.Database.CurrentTransaction is not null)
+        {
+            await db.SaveAddedAsync(cancellationToken, appended: false);
+            raise();
+            return;
+        }
         await db.InTransactionAsync(async token =>
         {
             await db.SaveAddedAsync(token, appended: false);
-            if (raise() is not null) await db.SaveAddedAsync(token, appended: false);
-            if (!db.SavedAtCommit) await db.SaveChangesAsync(token);
+            raise();
+            await db.SaveChangesAsync(token);
             return true;
         }, cancellationToken);
+    }
 
     // Tracked as added at once (not found by detecting changes on the order's collection), so that a save of the added
     // rows writes it.

@@ -4,6 +4,7 @@ using Automation.Rules.Pipeline;
 using Automation.Server.Hosting;
 using Automation.Server.Operations;
 using Automation.Workflows.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Events;
@@ -63,9 +64,11 @@ public sealed class EventIntake(
         StoreAndProcessAsync(async db =>
         {
             var result = await change(db);
-            // The store's services save as they go; the events this change raised are the unprocessed ones it tracks.
-            // Raised events are added to the context (never reached through a navigation), so no detection is needed.
-            var raised = db.TrackedWithoutDetecting<InboxEvent>().Select(e => e.Entity).Where(e => e.ProcessedAt is null).OrderBy(e => e.Id).ToList();
+            // The events this change raised are the unprocessed ones the context tracks: saved already, or added and left
+            // to the unit's commit (which then inserts them processed), in the order they were raised. Raised events are
+            // added to the context (never reached through a navigation), so no detection is needed.
+            var raised = db.TrackedWithoutDetecting<InboxEvent>().Where(e => e.Entity.ProcessedAt is null)
+                .OrderBy(e => e.State == EntityState.Added).ThenBy(e => e.Property(nameof(InboxEvent.Id)).CurrentValue).Select(e => e.Entity).ToList();
             return (result, raised);
         }, see, ct);
 
@@ -85,6 +88,8 @@ public sealed class EventIntake(
                 foreach (var e in events) outcomes.Add(await processor.ProcessAsync(work, e, ct));
                 var seen = see?.Invoke(db);
                 await work.CommitAsync(ct);
+                // An event the commit inserted has its id only now.
+                for (var i = 0; i < events.Count; i++) outcomes[i] = outcomes[i] with { EventId = events[i].Id };
                 foreach (var e in events) ServiceMetrics.Received(e.Type);
                 foreach (var outcome in outcomes) ServiceMetrics.Processed(outcome);
                 return new(result, outcomes, seen);
@@ -93,8 +98,8 @@ public sealed class EventIntake(
             // scheduling a timer), running the change again would apply it twice.
             catch (Exception error) when (error is not OperationCanceledException && !work.IsCommitted)
             {
-                log.LogWarning(error, "Processing events {EventIds} with the change that raised them failed; committing the change alone",
-                    string.Join(", ", events.Select(e => e.Id)));
+                log.LogWarning(error, "Processing events {EventTypes} with the change that raised them failed; committing the change alone",
+                    string.Join(", ", events.Select(e => e.Type)));
             }
         }
         T stored;

@@ -45,6 +45,49 @@ public sealed class ChangeAnswerTests
         // the payment's log line and the rules' timeline entries one INSERT, made when the unit commits.
         Assert.Single(commands, sql => sql.StartsWith("UPDATE \"orders\"", StringComparison.Ordinal));
         Assert.Single(commands, sql => sql.StartsWith("INSERT INTO \"timeline_entries\"", StringComparison.Ordinal));
+        // The paid status's rules raise an event of their own and save it: the payment's event, not yet written, goes in
+        // with it, in one statement.
+        Assert.Single(commands, sql => sql.StartsWith("INSERT INTO \"inbox_events\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_payment_whose_rules_only_add_to_the_timeline_writes_each_row_once_and_its_event_already_processed()
+    {
+        var workflows = new Dictionary<string, string>
+        {
+            ["new"] = new StatusFlow("new", 100),
+            ["paid"] = new StatusFlow("paid", 200)
+                .Add("payment", "Automation.PaymentTrigger")
+                .Add("comment", "Automation.AddComment", new { text = "Payment received for {{ Order.Number }}" })
+                .Add("log", "Automation.WriteToLog", new { text = "Preparing {{ Order.Number }}" })
+                .Connect("start->comment", "start->log"),
+        };
+        await using var host = await ServiceHost.StartAsync(workflows, new Dictionary<string, string?> { ["Pipeline:PumpInterval"] = "01:00:00" });
+        var id = (await host.CreateOrderAsync())["id"]!.GetValue<long>();
+
+        JsonObject paid;
+        List<string> writes;
+        using (var watch = new CommandWatch())
+        {
+            paid = await Expect.JsonAsync(await host.Client.PostAsJsonAsync($"/api/orders/{id}/payments", new { amount = 40 }), 201);
+            writes = watch.Texts.Where(sql => sql.StartsWith("INSERT INTO \"", StringComparison.Ordinal) || sql.StartsWith("UPDATE \"", StringComparison.Ordinal))
+                .Select(sql => string.Join(' ', sql.Split(' ').Take(3))).ToList();
+        }
+
+        // The store's rows: the payment first (the event names its id); the event, the order (paid, moved) and the
+        // timeline (the payment's line, the status change, the comment, the log line) once each, when the unit commits.
+        Assert.Equal(["INSERT INTO \"payments\"", "INSERT INTO \"inbox_events\"", "UPDATE \"orders\" SET", "INSERT INTO \"timeline_entries\""], writes);
+        Assert.Equal("paid", paid["order"]!["status"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(await host.GetAsync($"/api/orders/{id}"), paid["order"]), "the answer differs from the order read back");
+        var outcome = Assert.Single(paid["events"]!.AsArray())!;
+        var stored = await host.GetAsync($"/api/events/{outcome["eventId"]!.GetValue<long>()}");
+        Assert.Equal(("payment.received", id, paid["payment"]!["id"]!.GetValue<long>()),
+            (stored["type"]!.GetValue<string>(), stored["orderId"]!.GetValue<long>(), stored["data"]!["paymentId"]!.GetValue<long>()));
+        Assert.StartsWith("moved from 'new' to 'paid'", stored["outcome"]!.GetValue<string>());
+        Assert.NotNull(stored["processedAt"]?.GetValue<string>());
+        var timeline = (await host.GetAsync($"/api/orders/{id}/timeline"))["items"]!.AsArray().Select(e => e!["text"]!.GetValue<string>()).ToList();
+        Assert.Equal(["Order 1001 created in status 'new'", "Payment of 40.00 EUR received",
+            "Status changed from 'new' to 'paid' (trigger Automation.PaymentTrigger)", "Payment received for 1001", "Preparing 1001"], timeline);
     }
 
     [Fact]
