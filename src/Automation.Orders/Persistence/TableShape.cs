@@ -56,12 +56,12 @@ internal sealed class TableShape
 
     public static string ParameterName(int index)
     {
-        var names = _parameterNames;
+        var names = Volatile.Read(ref _parameterNames);
         if (index < names.Length) return names[index];
         var grown = new string[Math.Max(index + 1, names.Length * 2 + 64)];
         names.CopyTo(grown, 0);
         for (var i = names.Length; i < grown.Length; i++) grown[i] = "@p" + i;
-        _parameterNames = grown;
+        Volatile.Write(ref _parameterNames, grown); // filled before it is shared; two threads growing it at once make the same names
         return grown[index];
     }
 }
