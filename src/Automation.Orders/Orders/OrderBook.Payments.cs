@@ -60,9 +60,12 @@ public sealed partial class OrderBook
         order.IsPaid = true;
         order.UpdatedAt = now;
         timeline.Add(TimelineKind.Log, order.Id, "Order marked paid", null, new { amount = newlyPaid.Sum(p => p.Amount) });
-        await SaveThenRaiseAsync(() => wasPaid ? null : inbox.Raise(EventTypes.PaymentReceived, order.Id,
-            new { paymentIds = newlyPaid.Select(p => p.Id), amount = newlyPaid.Sum(p => p.Amount), currency = order.Currency, isPaid = true }),
-            cancellationToken);
+        await SaveThenRaiseAsync(() =>
+        {
+            if (!wasPaid)
+                inbox.Raise(EventTypes.PaymentReceived, order.Id,
+                    new { paymentIds = newlyPaid.Select(p => p.Id), amount = newlyPaid.Sum(p => p.Amount), currency = order.Currency, isPaid = true });
+        }, cancellationToken);
         return order;
     }
 
@@ -86,19 +89,14 @@ public sealed partial class OrderBook
     /// order's own change (its flags), its timeline entry and the event go in with that save, together with the status
     /// move and the rules the event causes (one UPDATE of the order, one INSERT of timeline entries, the event inserted
     /// as processed). Otherwise the change and its event are saved in one transaction here: both or neither.
-    private async Task SaveThenRaiseAsync(Func<InboxEvent?> raise, CancellationToken cancellationToken)
+    private async Task SaveThenRaiseAsync(Action raise, CancellationToken cancellationToken)
     {
-        if (db.SavedAtCommit && db.Database.CurrentTransaction is not null)
-        {
-            await db.SaveAddedAsync(cancellationToken, appended: false);
-            raise();
-            return;
-        }
+        var savedAtCommit = db.SavedAtCommit && db.Database.CurrentTransaction is not null;
         await db.InTransactionAsync(async token =>
         {
             await db.SaveAddedAsync(token, appended: false);
             raise();
-            await db.SaveChangesAsync(token);
+            if (!savedAtCommit) await db.SaveChangesAsync(token);
             return true;
         }, cancellationToken);
     }
