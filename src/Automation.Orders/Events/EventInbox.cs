@@ -12,7 +12,7 @@ public sealed record InboxAcceptance(InboxEvent Event, bool AlreadyReceived);
 /// The event inbox (DESIGN.md §4): events are stored first and processed after, each once.
 public sealed class EventInbox(StoreDb db, TimeProvider clock)
 {
-    private const int ClaimCandidates = 16;
+    private const int ClaimCandidateCount = 16;
 
     /// Stores the event, unless an event with the same idempotency key is already stored: then that one is returned.
     /// Safe under concurrent duplicates: the unique index decides, and the loser reads the winner's row.
@@ -46,7 +46,7 @@ public sealed class EventInbox(StoreDb db, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         DateTimeOffset? until = now + lease;
-        var candidates = await Claimable(now).OrderBy(e => e.Id).Select(e => e.Id).Take(ClaimCandidates).ToListAsync(cancellationToken);
+        var candidates = await ClaimCandidates(now).ToListAsync(cancellationToken);
         foreach (var id in candidates)
         {
             var claimed = await Claimable(now).Where(e => e.Id == id).ExecuteUpdateAsync(
@@ -78,7 +78,14 @@ public sealed class EventInbox(StoreDb db, TimeProvider clock)
 
     /// Oldest first, claimed or not.
     public async Task<IReadOnlyList<InboxEvent>> ListUnprocessedAsync(int limit, CancellationToken cancellationToken) =>
-        await db.InboxEvents.AsNoTracking().Where(e => e.ProcessedAt == null).OrderBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+        await Unprocessed(limit).ToListAsync(cancellationToken);
+
+    // The two queries by the index of unprocessed events (StoreModel.UnprocessedInboxIndex); tests read their plans.
+    internal IQueryable<InboxEvent> Unprocessed(int limit) =>
+        db.InboxEvents.AsNoTracking().Where(e => e.ProcessedAt == null).OrderBy(e => e.Id).Take(limit);
+
+    internal IQueryable<long> ClaimCandidates(DateTimeOffset now) =>
+        Claimable(now).OrderBy(e => e.Id).Select(e => e.Id).Take(ClaimCandidateCount);
 
     /// Adds an event the store raises itself to the context, so it commits with the change it reports.
     internal InboxEvent Raise(string type, long orderId, object data)

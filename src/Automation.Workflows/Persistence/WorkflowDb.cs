@@ -38,6 +38,9 @@ public sealed class WorkflowDb(DbContextOptions<WorkflowDb> options) : DbContext
         conventions.Properties<DateTimeOffset?>().HaveConversion<UnixMillisConverter>();
     }
 
+    public const string RunningIndex = "IX_wf_instances_Running";
+    public const string RunningFilter = "\"Status\" = 'Running'";
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<DefinitionRecord>(e =>
@@ -52,7 +55,9 @@ public sealed class WorkflowDb(DbContextOptions<WorkflowDb> options) : DbContext
             e.HasKey(x => x.Id);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.HasIndex(x => x.CorrelationId);
-            e.HasIndex(x => x.Status);
+            // Only running instances are looked up by status (the sweep for stranded ones, oldest first); an instance
+            // that finishes or waits within its step, as most do, writes no page of this index.
+            e.HasIndex(x => x.UpdatedAt).HasFilter(RunningFilter).HasDatabaseName(RunningIndex);
         });
         model.Entity<BookmarkRecord>(e =>
         {

@@ -194,11 +194,7 @@ public sealed class WorkflowEngine(
         await using (var connection = await database.OpenConnectionAsync(ct))
         await using (var db = WorkflowDb.Create(connection, database.Provider))
         {
-            var query = db.Instances.Where(i => i.Status == nameof(WorkflowStatus.Running));
-            if (updatedBefore is { } cutOff) query = query.Where(i => i.UpdatedAt < cutOff);
-            var oldestFirst = query.OrderBy(i => i.UpdatedAt).Select(i => i.Id);
-            // A sweep takes a bounded batch (the next sweep takes the rest); start-up takes them all.
-            running = await (updatedBefore is null ? oldestFirst : oldestFirst.Take(SweepBatch)).ToListAsync(ct);
+            running = await RunningOldestFirst(db, updatedBefore).ToListAsync(ct);
         }
         // Checked again on each fresh load in the step's transaction: another node (or sweep) may have got there first.
         bool Stranded(InstanceRecord r) => r.Status == nameof(WorkflowStatus.Running) && (updatedBefore is null || r.UpdatedAt < updatedBefore);
@@ -206,6 +202,17 @@ public sealed class WorkflowEngine(
         foreach (var id in running)
             if (await RunStepAsync(id, null, null, (_, step) => FlowchartRunner.RunQueueAsync(step), ct, Stranded) is not null) continued++;
         return continued;
+    }
+
+    /// The running instances last written before the cut-off (all of them without one), oldest first, by the partial
+    /// index of running instances (WorkflowDb.RunningIndex): the status is a literal in the query, as the index's filter
+    /// must be matched. A sweep takes a bounded batch (the next sweep takes the rest); start-up takes them all.
+    internal static IQueryable<string> RunningOldestFirst(WorkflowDb db, DateTimeOffset? updatedBefore)
+    {
+        var query = db.Instances.Where(i => i.Status == nameof(WorkflowStatus.Running));
+        if (updatedBefore is { } cutOff) query = query.Where(i => i.UpdatedAt < cutOff);
+        var oldestFirst = query.OrderBy(i => i.UpdatedAt).Select(i => i.Id);
+        return updatedBefore is null ? oldestFirst : oldestFirst.Take(SweepBatch);
     }
 
     public async Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken ct = default)

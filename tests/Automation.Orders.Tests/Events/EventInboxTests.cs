@@ -122,6 +122,40 @@ public sealed class EventInboxTests
         Assert.Equal(store.Clock.GetUtcNow() - TimeSpan.FromMinutes(2), processed.ProcessedAt);
     }
 
+    [Fact]
+    public async Task Unprocessed_events_are_found_by_their_own_index_which_processed_events_stay_out_of()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var db = store.Db();
+        var inbox = new EventInbox(db, store.Clock);
+        var processed = (await inbox.AcceptAsync(CallEvent("done"), CancellationToken.None)).Event;
+        var waiting = (await inbox.AcceptAsync(CallEvent("waiting"), CancellationToken.None)).Event;
+        Assert.True(await inbox.MarkProcessedAsync(processed.Id, "moved", CancellationToken.None));
+
+        // Both queries read the partial index in id order: no scan of the table, no sort.
+        foreach (var query in new IQueryable[] { inbox.Unprocessed(10), inbox.ClaimCandidates(store.Clock.GetUtcNow()) })
+        {
+            var plan = await PlanAsync(query);
+            Assert.Contains($"USING INDEX {StoreModel.UnprocessedInboxIndex}", plan);
+            Assert.DoesNotContain("TEMP B-TREE", plan);
+        }
+        Assert.Equal([waiting.Id], (await inbox.ListUnprocessedAsync(10, CancellationToken.None)).Select(e => e.Id));
+        var indexed = await db.Database.SqlQueryRaw<long>(
+            $"SELECT \"Id\" AS \"Value\" FROM \"inbox_events\" INDEXED BY \"{StoreModel.UnprocessedInboxIndex}\" WHERE \"ProcessedAt\" IS NULL").ToListAsync();
+        Assert.Equal([waiting.Id], indexed);
+    }
+
+    private static async Task<string> PlanAsync(IQueryable query)
+    {
+        await using var command = query.CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        if (command.Connection!.State != System.Data.ConnectionState.Open) await command.Connection.OpenAsync();
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(3));
+        return string.Join("\n", lines);
+    }
+
     [Theory, MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Parallel_processors_each_claim_different_events(DatabaseProvider provider)
     {

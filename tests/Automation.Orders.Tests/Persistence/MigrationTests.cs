@@ -37,7 +37,7 @@ public sealed class MigrationTests
         await using var db = store.Db();
         var applied = await db.Database.SqlQueryRaw<string>($"SELECT \"MigrationId\" AS \"Value\" FROM \"{StoreDb.MigrationsHistoryTable}\"").ToListAsync();
         Assert.Equal(["20261121000000_StoreInitial", "20261122000000_StoreEmployeeRules", "20261123000000_StoreTaskAuditors", "20261123000100_StoreDocumentFiles",
-            "20261124000000_StoreSharedSecrets"], applied);
+            "20261124000000_StoreSharedSecrets", "20261125000000_StoreUnprocessedInbox"], applied);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 

@@ -1,4 +1,6 @@
+using Automation.Workflows.Persistence;
 using Automation.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
 
 namespace Automation.Workflows.Tests.Runtime;
 
@@ -12,6 +14,34 @@ public sealed class StrandedInstanceTests
     /// `gate` and committed before `a` would leave it.
     private static readonly string Chain = Flow.Json("chain", [("start", "Elsa.Start", null), ("gate", "Elsa.Event", new { eventName = "go" }),
         ("a", "Elsa.WriteLine", new { text = "a" }), ("b", "Elsa.WriteLine", new { text = "b" })], "start->gate", "gate->a", "a->b");
+
+    [Fact]
+    public async Task The_sweep_reads_the_partial_index_of_running_instances_which_finished_and_waiting_ones_stay_out_of()
+    {
+        await using var h = await EngineHarness.SqliteAsync();
+        await h.PublishAsync(Chain);
+        await h.PublishAsync(Flow.Json("done", [("start", "Elsa.Start", null), ("a", "Elsa.WriteLine", new { text = "a" })], "start->a"));
+        var stranded = (await h.Engine.StartAsync(new StartWorkflow("chain", "stranded"))).InstanceId;
+        await h.Engine.StartAsync(new StartWorkflow("chain", "waiting"));
+        await h.Engine.StartAsync(new StartWorkflow("done", "finished"));
+        await h.StrandAsync(stranded, h.Clock.GetUtcNow() - TimeSpan.FromMinutes(5), "a");
+
+        await using var connection = await h.Database.OpenConnectionAsync();
+        await using var db = WorkflowDb.Create(connection, h.Database.Provider);
+        foreach (var cutOff in new DateTimeOffset?[] { null, h.Clock.GetUtcNow() - StaleAfter })
+        {
+            await using var command = WorkflowEngine.RunningOldestFirst(db, cutOff).CreateDbCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+            var plan = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+            Assert.Contains(plan, line => line.Contains($"USING INDEX {WorkflowDb.RunningIndex}", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+        var indexed = await db.Database.SqlQueryRaw<string>(
+            $"SELECT \"Id\" AS \"Value\" FROM \"wf_instances\" INDEXED BY \"{WorkflowDb.RunningIndex}\" WHERE {WorkflowDb.RunningFilter}").ToListAsync();
+        Assert.Equal([stranded], indexed);
+    }
 
     [Fact]
     public async Task A_running_instance_not_updated_since_the_cut_off_is_continued_and_a_recently_updated_one_is_left_alone()
