@@ -17,6 +17,9 @@ namespace Automation.Orders.Persistence;
 /// the statements. A change of any other shape (a delete, rows that need inserting in dependency order, a type mapped
 /// in a way this does not handle, no open connection or transaction) is left to EF Core, which saves it as before.
 ///
+/// On SQLite the statements are bound by position and run through SQLitePCL (<see cref="SqliteRawStatement"/>) when
+/// every value is of a type bound there as Microsoft.Data.Sqlite binds it, which binds by name, value by value.
+///
 /// Rows added to one table one after the other go in as one statement (`INSERT … VALUES (…), (…) RETURNING "Id"`): the
 /// rules of one event add several timeline entries at once. Rows staged with <see cref="StoreDb.Append"/> are written
 /// the same way, after the tracked rows added to their table, without ever being tracked.
@@ -104,6 +107,17 @@ internal static class PreparedSave
         var keys = new List<(object, IProperty, object)>();
         foreach (var write in writes)
         {
+            if (sqlite is not null && RawValues(write) is { } values)
+            {
+                StoreDiagnostics.Executed(write.Sql);
+                var statement = SqliteStatementCache.Instance.Raw(sqlite, write.Sql);
+                for (var i = 0; i < values.Length; i++) statement.Bind(i, values[i]);
+                var returned = write.GeneratedKey is null ? null : new List<object>(write.Rows.Count);
+                var changed = statement.Run(returned);
+                if (write.GeneratedKey is { } generated) AddKeys(keys, write, generated, returned!);
+                else if (changed != write.Rows.Count && write.State == EntityState.Modified) throw Conflict(write);
+                continue;
+            }
             var command = Command(connection, sqlite, transaction, write.Sql);
             Bind(command, command.Parameters, write);
             StoreDiagnostics.Executed(write.Sql);
@@ -207,6 +221,23 @@ internal static class PreparedSave
         foreach (var row in write.Rows)
             foreach (var (property, original) in write.Parameters)
                 into.Add(property.GetRelationalTypeMapping().CreateParameter(maker, TableShape.ParameterName(index++), Value(row, property, original), property.IsNullable));
+    }
+
+    /// The values a statement binds, as its columns' type mappings hand them to the provider (through their converters),
+    /// in parameter order; null when one of them is of a type only Microsoft.Data.Sqlite binds.
+    private static object?[]? RawValues(Write write)
+    {
+        var values = new object?[write.Rows.Count * write.Parameters.Count];
+        var index = 0;
+        foreach (var row in write.Rows)
+            foreach (var (property, original) in write.Parameters)
+            {
+                var value = Value(row, property, original);
+                if (value is not null && property.GetRelationalTypeMapping().Converter is { } converter) value = converter.ConvertToProvider(value);
+                if (!SqliteRawStatement.CanBind(value)) return null;
+                values[index++] = value;
+            }
+        return values;
     }
 
     private static DbUpdateConcurrencyException Conflict(Write write) =>

@@ -45,6 +45,9 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     /// How many statements are prepared on a connection (for tests).
     internal int PreparedOn(SqliteConnection connection) => _connections.TryGetValue(connection, out var prepared) ? prepared.Count : 0;
 
+    /// How many statements run through SQLitePCL directly are prepared on a connection (for tests).
+    internal int RawOn(SqliteConnection connection) => _connections.TryGetValue(connection, out var prepared) ? prepared.RawCount : 0;
+
     /// The prepared twin of an EF command, bound to the command's parameter values and transaction; null when EF Core is
     /// to run the command itself.
     private Prepared.Entry? Take(DbCommand command)
@@ -64,6 +67,10 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
         if (!entry.IsFree()) throw new InvalidOperationException($"The prepared statement for '{sql}' is still being read.");
         return entry.Command;
     }
+
+    /// The statement prepared for this SQL on an open connection, run through SQLitePCL directly (parameters named
+    /// `@p0`, `@p1`, …); made and prepared on first use.
+    public SqliteRawStatement Raw(SqliteConnection connection, string sql) => On(connection).Raw(sql);
 
     private Prepared On(SqliteConnection connection)
     {
@@ -85,8 +92,26 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     private sealed class Prepared(SqliteConnection connection) : IDisposable
     {
         private readonly Dictionary<string, Entry> _commands = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, SqliteRawStatement> _raw = new(StringComparer.Ordinal);
 
         public int Count => _commands.Count;
+
+        public int RawCount => _raw.Count;
+
+        public SqliteRawStatement Raw(string sql)
+        {
+            if (_raw.TryGetValue(sql, out var statement)) return statement;
+            if (_raw.Count >= MaxPerConnection) DropRaw();
+            statement = SqliteRawStatement.Prepare(connection, sql);
+            _raw[sql] = statement;
+            return statement;
+        }
+
+        private void DropRaw()
+        {
+            foreach (var statement in _raw.Values) statement.Dispose();
+            _raw.Clear();
+        }
 
         public Entry For(string sql)
         {
@@ -115,6 +140,7 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
         {
             foreach (var entry in _commands.Values) entry.Command.Dispose();
             _commands.Clear();
+            DropRaw();
         }
 
         public sealed class Entry(SqliteCommand command)
